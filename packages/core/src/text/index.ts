@@ -1,0 +1,10 @@
+export { NORMALIZATIONS, normalize, isNormalization, type Normalization } from './normalize.ts';
+export {
+  TOKENIZERS,
+  charTokenizer,
+  wordTokenizer,
+  getTokenizer,
+  isTokenizerKind,
+  type Tokenizer,
+  type TokenizerKind,
+} from './tokenizer.ts';

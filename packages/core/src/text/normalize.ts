@@ -1,0 +1,30 @@
+import { SeqlmError } from '../errors/index.ts';
+
+/** Named so a model manifest can record which one produced its training text. */
+export const NORMALIZATIONS = ['d2l', 'raw'] as const;
+export type Normalization = (typeof NORMALIZATIONS)[number];
+
+// D2L's `re.sub('[^A-Za-z]+', ' ', line).strip().lower()`. A line break is a
+// non-letter too, so lines are joined by one space: the corpus D2L builds from
+// the lines is the same, and the char vocabulary is 26 letters + space.
+const NON_LETTERS = /[^A-Za-z]+/g;
+
+/**
+ * `d2l`: keeps only ASCII letters; every run of other characters (line breaks
+ * included) becomes one space; lowercased and trimmed.
+ * `raw`: the text unchanged.
+ */
+export function normalize(text: string, normalization: Normalization): string {
+  switch (normalization) {
+    case 'raw':
+      return text;
+    case 'd2l':
+      return text.replace(NON_LETTERS, ' ').trim().toLowerCase();
+    default:
+      throw new SeqlmError('INVALID_ARGUMENT', `unknown normalization "${String(normalization)}"; expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+}
+
+export function isNormalization(value: unknown): value is Normalization {
+  return typeof value === 'string' && (NORMALIZATIONS as readonly string[]).includes(value);
+}

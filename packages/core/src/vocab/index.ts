@@ -1,0 +1,1 @@
+export { Vocab, UNK, UNK_ID, type VocabOptions, type VocabJSON } from './vocab.ts';
