@@ -16,6 +16,13 @@ export const ERROR_CODES = [
   'WEIGHTS_INVALID',
   'MODEL_INVALID',
   'NON_FINITE',
+  'UNSUPPORTED',
+  // Raised by @seqlm/train (Node side), kept here so every package shares one list.
+  'USAGE',
+  'CORPUS_UNKNOWN',
+  'CORPUS_NOT_FOUND',
+  'DOWNLOAD_FAILED',
+  'IO_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
