@@ -6,5 +6,7 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Builds dist/ once: the CLI tests run bin/seqlm.js and the pack test packs the built package.
+    globalSetup: ['src/build-dist.test-util.ts'],
   },
 });

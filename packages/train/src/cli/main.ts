@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { isSeqlmError } from '@seqlm/core/errors';
+import type { CliIO, Command, OptionSpecs } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { usageError } from './flags.ts';
+import { commandHelp, commandListHelp, PROGRAM } from './help.ts';
+
+/** Exit codes: 0 success, 1 a runtime failure (missing corpus, failed download...), 2 a bad command line. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** The package version, read from package.json (one level above both `src/` and `dist/`). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/**
+ * Runs `seqlm` with `argv` (without the node and script paths) and returns the
+ * exit code. Never throws: failures become one `seqlm: error: ...` line on
+ * stderr (set `SEQLM_DEBUG=1` for the stack).
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO(), commands: readonly Command[] = COMMANDS): Promise<number> {
+  try {
+    return await dispatch(argv, io, commands);
+  } catch (error) {
+    const message = isSeqlmError(error) ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    io.stderr.write(`${PROGRAM}: error: ${oneLine(message)}\n`);
+    if (io.env['SEQLM_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return isSeqlmError(error) && error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIO, commands: readonly Command[]): Promise<number> {
+  const [first] = argv;
+  if (first === undefined) throw usageError(`missing command (run "${PROGRAM} --help" for the list)`);
+  if (isHelp(first) || first === 'help') {
+    io.stdout.write(commandListHelp(commands, version()));
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT_OK;
+  }
+  if (first.startsWith('-')) throw usageError(`unknown option ${first} (run "${PROGRAM} --help")`);
+
+  const command = findCommand(argv, commands);
+  if (command === undefined) return groupOrUnknown(argv, io, commands);
+  const rest = argv.slice(command.name.split(' ').length);
+  const end = rest.indexOf('--');
+  if ((end === -1 ? rest : rest.slice(0, end)).some(isHelp)) {
+    io.stdout.write(commandHelp(command));
+    return EXIT_OK;
+  }
+  const { values, positionals } = parse(command, rest);
+  const code = await command.run({ values, positionals, io });
+  return code ?? EXIT_OK;
+}
+
+function isHelp(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
+/** The command whose name matches the most leading words of `argv`. */
+function findCommand(argv: readonly string[], commands: readonly Command[]): Command | undefined {
+  let best: Command | undefined;
+  for (const command of commands) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && words.length > (best?.name.split(' ').length ?? 0)) best = command;
+  }
+  return best;
+}
+
+/** `seqlm corpus` (a group without its subcommand), `seqlm corpus --help`, or an unknown command. */
+function groupOrUnknown(argv: readonly string[], io: CliIO, commands: readonly Command[]): number {
+  const [group, sub] = argv as [string, ...(string | undefined)[]];
+  const members = commands.filter((c) => c.name.split(' ')[0] === group);
+  if (members.length === 0) throw usageError(`unknown command "${group}" (run "${PROGRAM} --help" for the list)`, { command: group });
+  if (sub !== undefined && isHelp(sub)) {
+    io.stdout.write(commandListHelp(commands, version(), group));
+    return EXIT_OK;
+  }
+  const names = members.map((c) => `"${c.name}"`).join(', ');
+  if (sub === undefined) throw usageError(`"${group}" needs a subcommand: ${names}`, { command: group });
+  throw usageError(`unknown command "${group} ${sub}"; expected ${names}`, { command: `${group} ${sub}` });
+}
+
+function parse(command: Command, args: string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const options: ParseArgsOptionsConfig = {};
+  for (const [name, spec] of Object.entries(command.options as OptionSpecs)) {
+    options[name] = {
+      type: spec.type,
+      ...(spec.short !== undefined ? { short: spec.short } : {}),
+      ...(spec.default !== undefined ? { default: spec.default } : {}),
+    } as ParseArgsOptionsConfig[string];
+  }
+  try {
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: command.positionals !== undefined });
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  } catch (error) {
+    throw usageError(`${parseArgsMessage(error)} for "${PROGRAM} ${command.name}" (see --help)`);
+  }
+}
+
+/** parseArgs' messages, minus their advice about `--`, which does not apply to our flags. */
+function parseArgsMessage(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'([^']*)'/.exec(message)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted ?? message}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${JSON.stringify(quoted ?? message)}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = /--[\w-]+/u.exec(quoted ?? '')?.[0] ?? /-\w/u.exec(quoted ?? '')?.[0] ?? 'an option';
+      return /does not take/u.test(message) ? `${flag} does not take a value` : `${flag} needs a value`;
+    }
+    default:
+      return message.split(/(?<=\.)\s/u)[0] ?? message;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/gu, ' ').trim();
+}

@@ -1,0 +1,3 @@
+export * from './corpus/index.ts';
+export * from './plot/index.ts';
+export * from './cli/index.ts';

@@ -1,0 +1,124 @@
+// What a user installing from npm gets must work: pack @seqlm/core and @seqlm/train as npm would
+// publish them, install the tarballs into a fresh project outside the workspace, and use them from plain Node.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot, sharedDataDir } from './testing.test-util.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The outer `npm run` exports npm_* settings (prefix, workspace...) that must not steer the nested npm. */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (!key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase()))) env[key] = value;
+  }
+  return { ...env, NPM_CONFIG_AUDIT: 'false', NPM_CONFIG_FUND: 'false', NPM_CONFIG_UPDATE_NOTIFIER: 'false', ...extra };
+}
+
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, env: cleanEnv(env), shell: process.platform === 'win32' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+async function ok(command: string, args: string[], cwd: string, env?: Record<string, string>): Promise<Run> {
+  const result = await run(command, args, cwd, env);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
+  return result;
+}
+
+interface PackedFile {
+  path: string;
+}
+
+let work = '';
+let project = '';
+const packed: Record<string, { filename: string; files: PackedFile[] }> = {};
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'seqlm-pack-'));
+  project = join(work, 'project');
+  for (const [name, dir] of [
+    ['core', resolve(packageRoot, '..', 'core')],
+    ['train', packageRoot],
+  ] as const) {
+    const { stdout } = await ok('npm', ['pack', '--json', '--pack-destination', work], dir);
+    const [info] = JSON.parse(stdout) as { filename: string; files: PackedFile[] }[];
+    if (info === undefined) throw new Error(`npm pack printed no package for ${name}`);
+    packed[name] = info;
+  }
+  await mkdir(project);
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'seqlm-pack-test', private: true, type: 'module' }));
+  // Both tarballs in one install, so the train tarball's "@seqlm/core" dependency is met by the core tarball, not the
+  // registry. Optional dependencies (tfjs-node, whose install script fetches a native library) are not what is tested here.
+  await ok('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', join(work, packed['core']!.filename), join(work, packed['train']!.filename)], project);
+}, 180_000);
+
+afterAll(async () => {
+  if (work !== '') await rm(work, { recursive: true, force: true });
+});
+
+describe('the packed packages, installed from their tarballs', () => {
+  it('ship the build and no sources or tests', () => {
+    for (const name of ['core', 'train']) {
+      const paths = packed[name]!.files.map((f) => f.path);
+      expect(paths).toContain('dist/index.js');
+      expect(paths).toContain('dist/index.d.ts');
+      expect(paths.filter((p) => p.startsWith('src/') || p.includes('.test.'))).toEqual([]);
+    }
+    expect(packed['train']!.files.map((f) => f.path)).toContain('bin/seqlm.js');
+  });
+
+  it('import from plain Node ESM, root and subpaths', async () => {
+    const script = `
+      const core = await import('@seqlm/core');
+      const text = await import('@seqlm/core/text');
+      const train = await import('@seqlm/train');
+      const corpus = await import('@seqlm/train/corpus');
+      const vocab = core.Vocab.build(text.charTokenizer.tokenize(text.normalize('Ab, ab!', 'd2l')));
+      console.log(JSON.stringify({
+        vocab: vocab.tokens,
+        error: new core.SeqlmError('USAGE', 'x').code,
+        train: [typeof train.loadCorpus, typeof train.main, typeof train.zipfChartSpec],
+        corpora: corpus.CORPUS_NAMES,
+        coreFromTarball: (await import('@seqlm/core/package.json', { with: { type: 'json' } })).default.name,
+      }));`;
+    const { stdout } = await ok(process.execPath, ['--input-type=module', '-e', script], project);
+    expect(JSON.parse(stdout)).toEqual({
+      // "ab ab": space once, a twice, b twice; ties by code unit: "a" < "b".
+      vocab: ['<unk>', 'a', 'b', ' '],
+      error: 'USAGE',
+      train: ['function', 'function', 'function'],
+      corpora: ['timemachine', 'tinyshakespeare'],
+      coreFromTarball: '@seqlm/core',
+    });
+  });
+
+  it('run `npx seqlm --help`', async () => {
+    const result = await ok('npx', ['--no', '--', 'seqlm', '--help'], project);
+    expect(result.stdout).toContain('corpus stats');
+  });
+
+  it('run `seqlm corpus stats` with a plot, vega resolved from the install', async () => {
+    const svg = join(work, 'zipf.svg');
+    const result = await ok(join(project, 'node_modules', '.bin', 'seqlm'), ['corpus', 'stats', '--corpus', 'timemachine', '--plot', svg], project, {
+      SEQLM_DATA_DIR: sharedDataDir,
+    });
+    expect(result.stdout).toMatch(/vocab size\s+28 /);
+    expect((await readFile(svg, 'utf8')).match(/class="mark-line role-mark/g)).toHaveLength(3);
+  });
+});
