@@ -24,3 +24,4 @@ export {
   type BeamSearchOptions,
   type BeamHypothesis,
 } from './sampling/index.ts';
+export * from './ngram/index.ts';

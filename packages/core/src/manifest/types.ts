@@ -30,7 +30,8 @@ export const GATE_ORDERS = {
 export type GateLayout = keyof typeof GATE_ORDERS;
 export const GATE_LAYOUTS = Object.keys(GATE_ORDERS) as GateLayout[];
 
-export const NGRAM_ESTIMATORS = ['mle', 'addk', 'kn'] as const;
+/** `backoff`: probabilities and backoff weights as read from an ARPA file made elsewhere. */
+export const NGRAM_ESTIMATORS = ['mle', 'addk', 'kn', 'backoff'] as const;
 export type NgramEstimator = (typeof NGRAM_ESTIMATORS)[number];
 
 /** One file of the model directory, so a loader can check it before trusting it. */

@@ -1,0 +1,97 @@
+import { SeqlmError } from '../errors/index.ts';
+import type { Vocab } from '../vocab/index.ts';
+import { checkId } from './backoff-model.ts';
+import { contextTotals, type NgramCounts } from './count.ts';
+import { BOS, EOS, idOrNone, type CorpusSize, type NgramEstimatorSpec, type NgramModel } from './model.ts';
+import { ROOT, type NgramTrie } from './trie.ts';
+
+/**
+ * Add-k smoothing (Laplace when k = 1), D2L 9.3.3:
+ * p(w | h) = (n(h, w) + k) / (n(h) + k·V'), where V' counts the tokens that
+ * can be predicted (all but `<s>`). h is the last N−1 tokens, fewer at the
+ * start of a text; a context never seen gives n(h) = 0, the uniform 1/V'.
+ */
+export class AddKModel implements NgramModel {
+  readonly order: number;
+  readonly vocab: Vocab;
+  readonly estimator: NgramEstimatorSpec;
+  readonly boundaries: boolean;
+  readonly bos: number;
+  readonly eos: number;
+  readonly trainedOn: CorpusSize;
+  readonly k: number;
+  readonly trie: NgramTrie;
+  /** Raw counts n(x_1..x_n) per trie id. */
+  readonly counts: Float64Array;
+  readonly #totals: Float64Array;
+  readonly #predictable: number;
+
+  constructor(counts: NgramCounts, vocab: Vocab, boundaries: boolean, k: number) {
+    if (!(Number.isFinite(k) && k > 0)) throw new SeqlmError('INVALID_ARGUMENT', `add-k needs a finite k > 0, got ${k}`);
+    if (counts.vocabSize !== vocab.size) throw new SeqlmError('MODEL_INVALID', 'counts and vocabulary differ in size');
+    this.order = counts.order;
+    this.vocab = vocab;
+    this.estimator = { kind: 'add-k', k };
+    this.boundaries = boundaries;
+    this.bos = boundaries ? idOrNone(vocab, BOS) : -1;
+    this.eos = boundaries ? idOrNone(vocab, EOS) : -1;
+    this.k = k;
+    this.trainedOn = { tokens: counts.tokens, sequences: counts.sequences };
+    this.trie = counts.trie;
+    this.counts = counts.counts;
+    this.#totals = contextTotals(counts);
+    this.#predictable = vocab.size - (this.bos >= 0 ? 1 : 0);
+  }
+
+  logProb(word: number, context: ArrayLike<number>): number {
+    checkId(word, this.vocab.size);
+    return this.#logProb(word, this.#context(context, context.length));
+  }
+
+  logProbAt(seq: ArrayLike<number>, pos: number): number {
+    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
+      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
+    }
+    const word = seq[pos] as number;
+    checkId(word, this.vocab.size);
+    return this.#logProb(word, this.#context(seq, pos));
+  }
+
+  distribution(context: ArrayLike<number>): Float64Array {
+    const h = this.#context(context, context.length);
+    const V = this.vocab.size;
+    const denominator = (h >= 0 ? (this.#totals[h] as number) : 0) + this.k * this.#predictable;
+    const out = new Float64Array(V).fill(this.k / denominator);
+    if (h >= 0) {
+      const { start, ids } = this.trie.children();
+      const last = this.trie.columns().last;
+      for (let j = start[h] as number, end = start[h + 1] as number; j < end; j++) {
+        const e = ids[j] as number;
+        out[last[e] as number] = ((this.counts[e] as number) + this.k) / denominator;
+      }
+    }
+    if (this.bos >= 0) out[this.bos] = 0;
+    return out;
+  }
+
+  #logProb(word: number, h: number): number {
+    if (word === this.bos) return Number.NEGATIVE_INFINITY;
+    if (h < 0) return -Math.log(this.#predictable);
+    const e = this.trie.child(h, word);
+    const n = e >= 0 ? (this.counts[e] as number) : 0;
+    return Math.log((n + this.k) / ((this.#totals[h] as number) + this.k * this.#predictable));
+  }
+
+  /** Id of the context seq[pos−L..pos) with L = min(N−1, pos), or -1 when it was never seen. */
+  #context(seq: ArrayLike<number>, pos: number): number {
+    const L = Math.min(this.order - 1, pos);
+    let id = ROOT;
+    for (let j = 1; j <= L; j++) {
+      const w = seq[pos - j] as number;
+      checkId(w, this.vocab.size);
+      id = this.trie.extendLeft(id, w);
+      if (id < 0) return -1;
+    }
+    return id;
+  }
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { SeqlmError } from '../errors/index.ts';
+import { charTokenizer, normalize, wordTokenizer } from '../text/index.ts';
+import { readArpa, writeArpa } from './arpa.ts';
+import type { BackoffModel } from './backoff-model.ts';
+import { scoreTokens } from './score.ts';
+import { trainNgram } from './train.ts';
+import { readCorpus } from './ngram.test-util.ts';
+
+const text = readCorpus('timemachine.txt');
+const lines = text
+  .split('\n')
+  .map((l) => wordTokenizer.tokenize(normalize(l, 'd2l')))
+  .filter((l) => l.length > 0);
+const train = lines.slice(0, 1500);
+const heldOut = lines.slice(1500, 1700);
+
+function expectSameModel(a: BackoffModel, b: BackoffModel, contexts: number[][]): void {
+  expect(b.vocab.tokens).toEqual(a.vocab.tokens);
+  expect(b.order).toBe(a.order);
+  expect(b.boundaries).toBe(a.boundaries);
+  for (const ctx of contexts) expect(b.distribution(ctx)).toEqual(a.distribution(ctx));
+}
+
+describe('ARPA write → read round trip', () => {
+  it('gives identical probabilities for Kneser-Ney with sentence boundaries', () => {
+    const m = trainNgram(train, { order: 3, boundaries: true }) as BackoffModel;
+    const arpa = writeArpa(m);
+    const back = readArpa(arpa);
+    expect(back.estimator).toEqual({ kind: 'backoff' });
+    for (let n = 1; n <= 3; n++) expect(back.ngramCount(n)).toBe(m.ngramCount(n));
+    const s1 = scoreTokens(m, heldOut);
+    const s2 = scoreTokens(back, heldOut);
+    expect(s2.logProbs).toEqual(s1.logProbs);
+    expect(s2.oov).toBeGreaterThan(0);
+    const ids = (ws: string[]): number[] => Array.from(m.vocab.encode(ws));
+    expectSameModel(m, back, [[], [1], ids(['the']), ids(['of', 'the']), ids(['zzz', 'time']), [1, ...ids(['i'])]]);
+    expect(writeArpa(back)).toBe(arpa);
+  });
+
+  it('gives identical probabilities for MLE, whose zeros are written as -99', () => {
+    const m = trainNgram(train, { order: 2, boundaries: true, estimator: { kind: 'mle' } }) as BackoffModel;
+    const arpa = writeArpa(m);
+    expect(arpa).toContain('-99\t<s>');
+    const back = readArpa(arpa);
+    expect(scoreTokens(back, heldOut).logProbs).toEqual(scoreTokens(m, heldOut).logProbs);
+    expect(scoreTokens(back, heldOut).perplexity).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('escapes whitespace tokens of a char model when asked, and refuses them otherwise', () => {
+    const chars = charTokenizer.tokenize('the time machine\nby h g wells\\ \tend');
+    const m = trainNgram([chars], { order: 4 }) as BackoffModel;
+    expect(() => writeArpa(m)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+    const back = readArpa(writeArpa(m, { escape: true }), { escape: true });
+    const ids = Array.from(m.vocab.encode(chars));
+    expectSameModel(m, back, [[], ids.slice(0, 3), ids.slice(10, 13), ids.slice(-3)]);
+  });
+
+  it('refuses add-k, which has no exact backoff form', () => {
+    const m = trainNgram(train.slice(0, 10), { order: 2, estimator: { kind: 'add-k' } });
+    expect(() => writeArpa(m)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+  });
+});
+
+describe('reading ARPA files from other toolkits', () => {
+  // SRILM/KenLM conventions: text before \data\, -99 for the <s> unigram, omitted
+  // backoff weights, spaces or tabs, CRLF line ends, extra blank lines.
+  const srilm = [
+    'Produced by some toolkit',
+    '',
+    '\\data\\',
+    'ngram 1=5',
+    'ngram  2 = 3',
+    '',
+    '\\1-grams:',
+    '-1.0\t<unk>',
+    '-99\t<s>\t-0.5',
+    '-0.5 </s>',
+    '-0.301  a  -0.2',
+    '-0.6\tb',
+    '',
+    '',
+    '\\2-grams:',
+    '-0.1\t<s> a',
+    '-0.2\ta\tb',
+    '-0.3 a </s>',
+    '',
+    '\\end\\',
+    '',
+  ].join('\r\n');
+
+  it('parses every convention and queries by backoff', () => {
+    const m = readArpa(srilm);
+    expect(m.vocab.tokens).toEqual(['<unk>', '<s>', '</s>', 'a', 'b']);
+    expect(m.boundaries).toBe(true);
+    const [s, a, b] = [1, 3, 4];
+    expect(m.log10Prob(a, [s])).toBeCloseTo(-0.1, 12); // listed
+    expect(m.log10Prob(b, [s])).toBeCloseTo(-0.5 + -0.6, 12); // bow(<s>) + log p(b)
+    expect(m.log10Prob(b, [a])).toBeCloseTo(-0.2, 12);
+    expect(m.log10Prob(a, [a])).toBeCloseTo(-0.2 + -0.301, 12); // bow(a) + log p(a)
+    expect(m.log10Prob(0, [a])).toBeCloseTo(-0.2 + -1.0, 12);
+    expect(m.log10Prob(a, [b])).toBeCloseTo(-0.301, 12); // omitted bow(b) = 0
+    expect(m.log10Prob(s, [])).toBe(Number.NEGATIVE_INFINITY); // -99: <s> is impossible
+    expect(m.logProb(a, [b])).toBeCloseTo(-0.301 * Math.LN10, 12);
+  });
+
+  it('reads a file without <unk>: unknown tokens get probability 0', () => {
+    const m = readArpa('\\data\\\nngram 1=2\n\n\\1-grams:\n-0.30103 x\n-0.30103 y\n\n\\end\\\n');
+    expect(m.vocab.tokens).toEqual(['<unk>', 'x', 'y']);
+    expect(m.boundaries).toBe(false);
+    expect(m.logProb(0, [])).toBe(Number.NEGATIVE_INFINITY);
+    expect(scoreTokens(m, ['x', 'q']).perplexity).toBe(Number.POSITIVE_INFINITY);
+    expect(scoreTokens(m, ['x', 'q']).perplexityExcludingOov).toBeCloseTo(2, 4);
+  });
+
+  it('reads -inf, exponents, a backoff on the top order and n-grams whose prefix was pruned', () => {
+    const m = readArpa(
+      [
+        '\\data\\',
+        'ngram 1=3',
+        'ngram 2=1',
+        'ngram 3=1',
+        '\\1-grams:',
+        '-inf <unk>',
+        '-3.0103e-1 x -1e-1',
+        '-0.30103 y -0.2',
+        '\\2-grams:',
+        '-0.05 x y -0.3',
+        '\\3-grams:',
+        '-0.01 y x y 0',
+        '\\end\\',
+      ].join('\n'),
+    );
+    const [x, y] = [1, 2];
+    expect(m.log10Prob(0, [])).toBe(Number.NEGATIVE_INFINITY);
+    expect(m.log10Prob(y, [y, x])).toBeCloseTo(-0.01, 12);
+    // "y x" is not listed (pruned): its weight is 1, so p(x | y x) = p(x | x) = bow(x) + p(x)
+    expect(m.log10Prob(x, [y, x])).toBeCloseTo(-0.1 + -0.30103, 12);
+    expect(m.log10Prob(x, [x, y])).toBeCloseTo(-0.3 + -0.2 + -0.30103, 12);
+  });
+});
+
+describe('malformed ARPA files fail with the line number', () => {
+  const good = ['\\data\\', 'ngram 1=2', 'ngram 2=1', '', '\\1-grams:', '-0.3 a -0.1', '-0.3 b', '', '\\2-grams:', '-0.1 a b', '', '\\end\\'];
+  const cases: [string, (lines: string[]) => string[], number][] = [
+    ['no \\data\\ header', (l) => l.slice(1), 1],
+    ['a bad header line', (l) => with_(l, 2, 'ngram 2=one'), 3],
+    ['an order missing from the header', (l) => with_(l, 2, 'ngram 3=1'), 3],
+    ['a section holding fewer n-grams than declared', (l) => with_(l, 1, 'ngram 1=3'), 9],
+    ['a section holding more n-grams than declared', (l) => with_(l, 2, 'ngram 2=0'), 10],
+    ['a non-numeric probability', (l) => with_(l, 6, 'abc b'), 7],
+    ['a non-numeric backoff weight', (l) => with_(l, 5, '-0.3 a 1.2.3'), 6],
+    ['a probability above 1', (l) => with_(l, 5, '0.5 a'), 6],
+    ['a wrong number of fields', (l) => with_(l, 9, '-0.1 a b c d'), 10],
+    ['a token missing from the unigrams', (l) => with_(l, 9, '-0.1 a c'), 10],
+    ['a duplicated unigram', (l) => with_(l, 6, '-0.3 a'), 7],
+    ['sections out of order', (l) => with_(l, 4, '\\2-grams:'), 5],
+    // the file now ends at line 11, where \end\ was due
+    ['a missing \\end\\', (l) => l.slice(0, -1), 11],
+  ];
+
+  it.each(cases)('%s', (_, edit, line) => {
+    const text = edit([...good]).join('\n');
+    let error: unknown;
+    try {
+      readArpa(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SeqlmError);
+    expect((error as SeqlmError).code).toBe('ARPA_INVALID');
+    expect((error as SeqlmError).details?.line).toBe(line);
+    expect((error as SeqlmError).message).toContain(`line ${line}`);
+  });
+
+  it('the unedited file parses', () => {
+    expect(readArpa(good.join('\n')).log10Prob(2, [1])).toBeCloseTo(-0.1, 12);
+  });
+});
+
+function with_(lines: string[], index: number, line: string): string[] {
+  lines[index] = line;
+  return lines;
+}

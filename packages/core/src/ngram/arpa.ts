@@ -1,0 +1,223 @@
+import { SeqlmError } from '../errors/index.ts';
+import { UNK, Vocab } from '../vocab/index.ts';
+import { BackoffModel } from './backoff-model.ts';
+import { BOS, EOS, type NgramModel } from './model.ts';
+import { NgramTrie, ensureFloat64 } from './trie.ts';
+
+/** ARPA's log10(0): SRILM and KenLM write -99 for a probability of zero (e.g. the `<s>` unigram). */
+export const ARPA_LOG_ZERO = -99;
+
+export interface ArpaOptions {
+  /**
+   * ARPA separates fields by whitespace, so tokens holding whitespace (the
+   * space and newline of a char model) need escaping: `\s` space, `\t`, `\n`,
+   * `\r`, `\f`, `\v`, `\\` backslash. Use the same setting to write and read.
+   * Default false: writing such a token throws, and reading takes tokens literally.
+   */
+  escape?: boolean;
+}
+
+/**
+ * Writes a backoff model (Kneser-Ney, MLE, or one read from ARPA) as ARPA text:
+ * `\data\`, `ngram n=count` lines, then per order `log10 P  w1..wn  [log10 bow]`,
+ * and `\end\`. Probability 0 is written as -99; a backoff weight of 1 (log 0)
+ * is omitted. Numbers are written with full precision, so reading the file
+ * back gives the same probabilities bit for bit.
+ */
+export function writeArpa(model: NgramModel, options: ArpaOptions = {}): string {
+  if (!(model instanceof BackoffModel)) {
+    throw new SeqlmError('UNSUPPORTED', `ARPA stores backoff models; a ${model.estimator.kind} model has no exact backoff form`);
+  }
+  const escape = options.escape ?? false;
+  const names = model.vocab.tokens.map((t) => arpaToken(t, escape));
+  const N = model.order;
+  const out: string[] = ['\\data\\'];
+  for (let n = 1; n <= N; n++) out.push(`ngram ${n}=${model.ngramCount(n)}`);
+  for (let n = 1; n <= N; n++) {
+    out.push('', `\\${n}-grams:`);
+    const lines: { key: number; line: string }[] = [];
+    model.forEachNgram(n, (words, log10p, log10bow) => {
+      let line = formatLog(log10p);
+      for (let k = 0; k < words.length; k++) line += `\t${names[words[k] as number] as string}`;
+      if (n < N && log10bow !== 0) line += `\t${formatLog(log10bow)}`;
+      lines.push({ key: n === 1 ? (words[0] as number) : lines.length, line });
+    });
+    // unigrams in id order so that reading the file rebuilds the same vocabulary
+    if (n === 1) lines.sort((a, b) => a.key - b.key);
+    for (const l of lines) out.push(l.line);
+  }
+  out.push('', '\\end\\', '');
+  return out.join('\n');
+}
+
+function formatLog(x: number): string {
+  return x === Number.NEGATIVE_INFINITY ? String(ARPA_LOG_ZERO) : String(x + 0);
+}
+
+function arpaToken(token: string, escape: boolean): string {
+  if (!escape) {
+    if (/[\s]/.test(token) || token.length === 0) {
+      throw new SeqlmError('UNSUPPORTED', `token ${JSON.stringify(token)} holds whitespace, which ARPA cannot store; write with { escape: true }`);
+    }
+    return token;
+  }
+  return token.replace(/[\\ \t\n\r\f\v]/g, (c) => ESCAPES[c] as string);
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', ' ': '\\s', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v' };
+const UNESCAPES: Record<string, string> = { '\\': '\\', s: ' ', t: '\t', n: '\n', r: '\r', f: '\f', v: '\v' };
+
+function unescapeToken(token: string, line: number): string {
+  return token.replace(/\\(.?)/g, (_, c: string) => {
+    const u = UNESCAPES[c];
+    if (u === undefined) throw arpaError(line, `unknown escape "\\${c}" in token ${JSON.stringify(token)}`);
+    return u;
+  });
+}
+
+function arpaError(line: number, message: string): SeqlmError {
+  return new SeqlmError('ARPA_INVALID', `ARPA line ${line}: ${message}`, { line });
+}
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NEG_INF = /^-(?:inf|infinity)$/i;
+
+function parseLog(field: string, line: number, what: string): number {
+  if (NEG_INF.test(field)) return Number.NEGATIVE_INFINITY;
+  if (!NUMBER.test(field)) throw arpaError(line, `${what} ${JSON.stringify(field)} is not a number`);
+  const x = Number(field);
+  return x === ARPA_LOG_ZERO ? Number.NEGATIVE_INFINITY : x;
+}
+
+/**
+ * Reads an ARPA backoff model, as written by `writeArpa`, SRILM, KenLM or
+ * IRSTLM. Conventions: text before `\data\` is ignored; fields are separated
+ * by spaces or tabs; an omitted backoff weight is 0 (weight 1); -99 (or -inf)
+ * is probability 0, as for the `<s>` unigram; `<unk>` becomes id 0 (with
+ * probability 0 when the file does not list it), `<s>` and `</s>` the
+ * reserved ids after it, the other unigrams follow in file order. Any
+ * malformed line throws `ARPA_INVALID` with its 1-based line number.
+ */
+export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel {
+  const escape = options.escape ?? false;
+  const lines = text.split('\n');
+  let i = 0;
+  const lineText = (k: number): string => (lines[k] as string).replace(/\r$/, '').trim();
+
+  while (i < lines.length && lineText(i) !== '\\data\\') i++;
+  if (i === lines.length) throw arpaError(1, 'no "\\data\\" header found');
+  i++;
+
+  const declared: number[] = [];
+  for (; i < lines.length; i++) {
+    const l = lineText(i);
+    if (l === '') continue;
+    if (l.startsWith('\\')) break;
+    const m = /^ngram\s+(\d+)\s*=\s*(\d+)$/.exec(l);
+    if (!m) throw arpaError(i + 1, `expected "ngram <order>=<count>" in the \\data\\ header, got ${JSON.stringify(l)}`);
+    const n = Number(m[1]);
+    if (n !== declared.length + 1) throw arpaError(i + 1, `expected the count of order ${declared.length + 1}, got order ${n}`);
+    declared.push(Number(m[2]));
+  }
+  const N = declared.length;
+  if (N === 0) throw arpaError(i + 1, 'the \\data\\ header declares no n-gram counts');
+  if (N > 255) throw arpaError(i + 1, `order ${N} is larger than 255`);
+
+  // Unigrams first: they fix the vocabulary and so the key space of every order.
+  const readSection = (n: number, onEntry: (fields: string[], line: number) => void): void => {
+    while (i < lines.length && lineText(i) === '') i++;
+    const header = i < lines.length ? lineText(i) : '';
+    if (header !== `\\${n}-grams:`) throw arpaError(i + 1, `expected "\\${n}-grams:", got ${JSON.stringify(header)}`);
+    const headerLine = i + 1;
+    i++;
+    let seen = 0;
+    for (; i < lines.length; i++) {
+      const l = lineText(i);
+      if (l === '') continue;
+      if (l.startsWith('\\')) break;
+      const fields = l.split(/[ \t]+/);
+      if (fields.length !== n + 1 && fields.length !== n + 2) {
+        throw arpaError(i + 1, `a ${n}-gram line needs ${n + 1} or ${n + 2} fields, got ${fields.length}`);
+      }
+      seen++;
+      if (seen > (declared[n - 1] as number)) {
+        throw arpaError(i + 1, `more ${n}-grams than the ${declared[n - 1]} declared in the header`);
+      }
+      onEntry(fields, i + 1);
+    }
+    if (seen !== declared[n - 1]) {
+      throw arpaError(i + 1, `section "\\${n}-grams:" (line ${headerLine}) has ${seen} entries, the header declares ${declared[n - 1]}`);
+    }
+  };
+
+  const unigrams: { token: string; logp: number; bow: number }[] = [];
+  const tokenLine = new Map<string, number>();
+  readSection(1, (f, line) => {
+    const token = escape ? unescapeToken(f[1] as string, line) : (f[1] as string);
+    if (tokenLine.has(token)) throw arpaError(line, `unigram ${JSON.stringify(token)} is listed twice (first at line ${tokenLine.get(token)})`);
+    tokenLine.set(token, line);
+    unigrams.push({ token, logp: checkedLogp(f[0] as string, line), bow: f.length === 3 ? parseLog(f[2] as string, line, 'backoff weight') : 0 });
+  });
+  const reserved = [BOS, EOS].filter((t) => tokenLine.has(t));
+  const special = new Set([UNK, ...reserved]);
+  const tokens = [UNK, ...reserved, ...unigrams.map((u) => u.token).filter((t) => !special.has(t))];
+  const vocab = Vocab.fromJSON({ format: 'seqlm-vocab', version: 1, reserved, tokens });
+  const ids = new Map(tokens.map((t, id) => [t, id]));
+
+  const trie = new NgramTrie(vocab.size, N, declared.reduce((a, b) => a + b, 0));
+  let logp10 = new Float64Array(trie.size + 1024).fill(Number.NaN);
+  let bow10 = new Float64Array(trie.size + 1024);
+  const set = (words: Int32Array, logp: number, bow: number, line: number, n: number): void => {
+    const before = trie.size;
+    const id = trie.ensure(words, 0, words.length);
+    if (trie.size > logp10.length) {
+      const grown = ensureFloat64(logp10, trie.size);
+      grown.fill(Number.NaN, logp10.length);
+      logp10 = grown;
+      bow10 = ensureFloat64(bow10, trie.size);
+    }
+    if (id < before && !Number.isNaN(logp10[id] as number)) throw arpaError(line, `${n}-gram listed twice`);
+    logp10[id] = logp;
+    bow10[id] = bow;
+  };
+  const words1 = new Int32Array(1);
+  unigrams.forEach((u) => {
+    words1[0] = ids.get(u.token) as number;
+    set(words1, u.logp, u.bow, tokenLine.get(u.token) as number, 1);
+  });
+
+  for (let n = 2; n <= N; n++) {
+    const words = new Int32Array(n);
+    readSection(n, (f, line) => {
+      for (let k = 0; k < n; k++) {
+        const raw = f[k + 1] as string;
+        const id = ids.get(escape ? unescapeToken(raw, line) : raw);
+        if (id === undefined) throw arpaError(line, `token ${JSON.stringify(raw)} is not among the unigrams`);
+        words[k] = id;
+      }
+      // A backoff weight on the highest order has no use; KenLM ignores it too.
+      const bow = f.length === n + 2 && n < N ? parseLog(f[n + 1] as string, line, 'backoff weight') : 0;
+      set(words, checkedLogp(f[0] as string, line), bow, line, n);
+    });
+  }
+  while (i < lines.length && lineText(i) === '') i++;
+  if (i >= lines.length || lineText(i) !== '\\end\\') {
+    throw arpaError(Math.min(i + 1, lines.length), `expected "\\end\\", got ${JSON.stringify(i < lines.length ? lineText(i) : '<end of file>')}`);
+  }
+
+  return new BackoffModel({
+    vocab,
+    order: N,
+    estimator: { kind: 'backoff' },
+    boundaries: vocab.has(BOS) && vocab.has(EOS),
+    trie,
+    logp10: logp10.slice(0, trie.size),
+    bow10: bow10.slice(0, trie.size),
+  });
+}
+
+function checkedLogp(field: string, line: number): number {
+  const x = parseLog(field, line, 'log10 probability');
+  if (x > 0) throw arpaError(line, `log10 probability ${field} is above 0 (a probability above 1)`);
+  return x;
+}

@@ -1,0 +1,417 @@
+/**
+ * The compact n-gram file shipped to the edge and the browser, and the
+ * manifest that describes it.
+ *
+ * Layout (integers little-endian u32):
+ *
+ *   0  magic "SQNG"   4  version (1)   8  header byte length H   12  flags (0)
+ *   16 header: ASCII JSON (non-ASCII \u-escaped) with the model's kind, order,
+ *      estimator, boundaries, vocabulary, corpus size and the column table
+ *   align8(16 + H): columns, each 8-byte aligned, little-endian:
+ *      prefix  int32   id of the n-gram without its last token, per n-gram id 1..n
+ *      word    uint16 (V ≤ 65536) or int32: its last token
+ *      backoff models: logp10, bow10 (float64, or float32 when asked)
+ *      add-k models:   count (float64)
+ *
+ * Ids are written in creation order, where an n-gram's prefix and suffix always
+ * come before it, so loading rebuilds the trie in one pass.
+ */
+import { SeqlmError } from '../errors/index.ts';
+import {
+  fileEntry,
+  findFile,
+  parseManifest,
+  verifyFile,
+  type NgramManifest,
+  type NgramSpec,
+  type TextSpec,
+  type TrainingMetadata,
+} from '../manifest/index.ts';
+import { Vocab, type VocabJSON } from '../vocab/index.ts';
+import { AddKModel } from './add-k.ts';
+import { BackoffModel } from './backoff-model.ts';
+import type { CorpusSize, NgramEstimatorSpec, NgramModel } from './model.ts';
+import { NgramTrie, ROOT } from './trie.ts';
+
+export const NGRAM_MAGIC = 'SQNG';
+export const NGRAM_FORMAT_VERSION = 1;
+const PREAMBLE = 16;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+type ColumnDtype = 'int32' | 'uint16' | 'float32' | 'float64';
+const DTYPE_BYTES: Record<ColumnDtype, number> = { int32: 4, uint16: 2, float32: 4, float64: 8 };
+
+interface Column {
+  name: string;
+  dtype: ColumnDtype;
+  offset: number;
+  length: number;
+}
+
+interface Header {
+  model: 'backoff' | 'add-k';
+  order: number;
+  boundaries: boolean;
+  estimator: NgramEstimatorSpec;
+  vocab: VocabJSON;
+  trainedOn: CorpusSize | null;
+  /** n-gram ids written (the root, id 0, is implicit). */
+  ngrams: number;
+  columns: Column[];
+  dataByteLength: number;
+}
+
+export interface EncodeNgramOptions {
+  /** float32 halves the size of probabilities and backoff weights at ~1e-7 relative error. Default float64 (exact). */
+  precision?: 'float64' | 'float32';
+}
+
+type Data = Int32Array | Uint16Array | Float32Array | Float64Array;
+
+/** Serialises a trained or loaded n-gram model into the compact binary format. */
+export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {}): Uint8Array {
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new SeqlmError('INVALID_ARGUMENT', `precision must be float64 or float32, got ${String(precision)}`);
+  }
+  let trie: NgramTrie;
+  let kind: Header['model'];
+  const values: [string, Data][] = [];
+  if (model instanceof BackoffModel) {
+    trie = model.trie;
+    kind = 'backoff';
+    const F = precision === 'float64' ? Float64Array : Float32Array;
+    values.push(['logp10', F.from(model.logp10.subarray(1))], ['bow10', F.from(model.bow10.subarray(1))]);
+  } else if (model instanceof AddKModel) {
+    trie = model.trie;
+    kind = 'add-k';
+    values.push(['count', model.counts.slice(1, trie.size)]);
+  } else {
+    throw new SeqlmError('UNSUPPORTED', 'only models trained or loaded by @seqlm/core/ngram can be encoded');
+  }
+  const { prefix, last } = trie.columns();
+  const words = model.vocab.size <= 65536 ? Uint16Array.from(last.subarray(1)) : last.slice(1);
+  const data: [string, Data][] = [['prefix', prefix.slice(1)], ['word', words], ...values];
+
+  const columns: Column[] = [];
+  let offset = 0;
+  for (const [name, a] of data) {
+    columns.push({ name, dtype: dtypeOf(a), offset, length: a.length });
+    offset = align8(offset + a.byteLength);
+  }
+  const header: Header = {
+    model: kind,
+    order: model.order,
+    boundaries: model.boundaries,
+    estimator: model.estimator,
+    vocab: model.vocab.toJSON(),
+    trainedOn: model.trainedOn ?? null,
+    ngrams: trie.size - 1,
+    columns,
+    dataByteLength: offset,
+  };
+  const json = asciiJson(header);
+  const dataStart = align8(PREAMBLE + json.length);
+  const out = new Uint8Array(dataStart + offset);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++) out[i] = NGRAM_MAGIC.charCodeAt(i);
+  view.setUint32(4, NGRAM_FORMAT_VERSION, true);
+  view.setUint32(8, json.length, true);
+  view.setUint32(12, 0, true);
+  for (let i = 0; i < json.length; i++) out[PREAMBLE + i] = json.charCodeAt(i);
+  data.forEach(([, a], i) => writeColumn(out, view, dataStart + (columns[i] as Column).offset, a));
+  return out;
+}
+
+/** Reads a model written by `encodeNgram`; anything truncated or inconsistent throws `MODEL_INVALID`. */
+export function decodeNgram(bytes: Uint8Array): BackoffModel | AddKModel {
+  if (bytes.length < PREAMBLE) invalid(`truncated: ${bytes.length} bytes is shorter than the ${PREAMBLE}-byte preamble`);
+  const magic = String.fromCharCode(bytes[0] as number, bytes[1] as number, bytes[2] as number, bytes[3] as number);
+  if (magic !== NGRAM_MAGIC) invalid(`bad magic ${JSON.stringify(magic)}; not a seqlm n-gram file (expected "${NGRAM_MAGIC}")`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== NGRAM_FORMAT_VERSION) invalid(`unsupported n-gram file version ${version}; this build reads version ${NGRAM_FORMAT_VERSION}`);
+  const headerBytes = view.getUint32(8, true);
+  if (view.getUint32(12, true) !== 0) invalid('unknown flags set in the preamble');
+  if (PREAMBLE + headerBytes > bytes.length) invalid('truncated inside the header');
+  const header = parseHeader(bytes.subarray(PREAMBLE, PREAMBLE + headerBytes));
+  const dataStart = align8(PREAMBLE + headerBytes);
+  if (bytes.length !== dataStart + header.dataByteLength) {
+    invalid(`the header describes ${dataStart + header.dataByteLength} bytes, the file has ${bytes.length}`);
+  }
+  let vocab: Vocab;
+  try {
+    vocab = Vocab.fromJSON(header.vocab);
+  } catch (error) {
+    throw new SeqlmError('MODEL_INVALID', `n-gram file vocabulary: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  const n = header.ngrams;
+  const column = (name: string, dtypes: ColumnDtype[]): Data => {
+    const c = header.columns.find((x) => x.name === name);
+    if (c === undefined || !dtypes.includes(c.dtype) || c.length !== n) invalid(`column "${name}" is missing or malformed`);
+    const end = c.offset + c.length * DTYPE_BYTES[c.dtype];
+    if (c.offset % 8 !== 0 || end > header.dataByteLength) invalid(`column "${name}" lies outside the data section`);
+    return readColumn(bytes, view, dataStart + c.offset, c.dtype, c.length);
+  };
+  const prefix = column('prefix', ['int32']);
+  const word = column('word', ['uint16', 'int32']);
+  const trie = rebuildTrie(vocab.size, header.order, prefix, word);
+  const trainedOn = header.trainedOn ?? undefined;
+
+  if (header.model === 'backoff') {
+    const logp10 = new Float64Array(n + 1);
+    const bow10 = new Float64Array(n + 1);
+    logp10[0] = Number.NaN;
+    logp10.set(column('logp10', ['float64', 'float32']), 1);
+    bow10.set(column('bow10', ['float64', 'float32']), 1);
+    return new BackoffModel({
+      vocab,
+      order: header.order,
+      estimator: header.estimator,
+      boundaries: header.boundaries,
+      trie,
+      logp10,
+      bow10,
+      ...(trainedOn ? { trainedOn } : {}),
+    });
+  }
+  if (header.estimator.kind !== 'add-k') invalid('an add-k model must record its k');
+  const counts = new Float64Array(n + 1);
+  counts.set(column('count', ['float64']), 1);
+  const c = {
+    order: header.order,
+    vocabSize: vocab.size,
+    bos: -1,
+    eos: -1,
+    trie,
+    counts,
+    atStart: new Uint8Array(0),
+    tokens: trainedOn?.tokens ?? 0,
+    sequences: trainedOn?.sequences ?? 0,
+  };
+  if (header.boundaries) {
+    c.bos = vocab.idOf('<s>');
+    c.eos = vocab.idOf('</s>');
+  }
+  return new AddKModel(c, vocab, header.boundaries, header.estimator.k);
+}
+
+function rebuildTrie(V: number, order: number, prefix: Data, word: Data): NgramTrie {
+  const n = prefix.length;
+  const trie = new NgramTrie(V, order, n + 1);
+  const first = new Int32Array(n + 1);
+  const suffix = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) {
+    const id = k + 1;
+    const p = prefix[k] as number;
+    const w = word[k] as number;
+    if (!(p >= 0 && p < id) || !(w >= 0 && w < V)) invalid(`n-gram ${id} refers to prefix ${p} / token ${w}, which do not exist yet`);
+    if (trie.lengthOf(p) >= order) invalid(`n-gram ${id} is longer than the order ${order}`);
+    let s = ROOT;
+    if (p === ROOT) first[id] = w;
+    else {
+      first[id] = first[p] as number;
+      s = trie.child(suffix[p] as number, w);
+      if (s < 0) invalid(`the suffix of n-gram ${id} is missing`);
+    }
+    if (trie.child(p, w) >= 0) invalid(`n-gram ${id} is listed twice`);
+    suffix[id] = s;
+    trie.add(p, s, first[id] as number, w);
+  }
+  return trie;
+}
+
+export interface NgramManifestOptions {
+  /** The tokenizer and normalisation that turned text into the model's tokens. */
+  text: TextSpec;
+  /** Path of the encoded model beside the manifest. Default `model.ngram`. */
+  file?: string;
+  name?: string;
+  description?: string;
+  /** Corpus name and anything else to record; the corpus size the model knows is added to `hyperparameters`. */
+  training?: TrainingMetadata;
+}
+
+/**
+ * The manifest (kind `ngram`) for a model encoded as `bytes`: order, estimator
+ * and its parameters, boundaries, n-gram counts per order, tokenizer and
+ * normalisation, vocabulary, training corpus and size, and the file's sha256.
+ */
+export function ngramManifest(model: NgramModel, bytes: Uint8Array, options: NgramManifestOptions): NgramManifest {
+  const file = options.file ?? 'model.ngram';
+  const spec: NgramSpec = {
+    order: model.order,
+    ...manifestEstimator(model.estimator),
+    sentenceBoundaries: model.boundaries,
+    counts: ngramCounts(model),
+    file,
+  };
+  const hyperparameters: Record<string, number | string | boolean | null> = { ...(options.training?.hyperparameters ?? {}), order: model.order };
+  if (model.trainedOn) {
+    hyperparameters.trainingTokens = model.trainedOn.tokens;
+    hyperparameters.trainingSequences = model.trainedOn.sequences;
+  }
+  const manifest: NgramManifest = {
+    format: 'seqlm-manifest',
+    schemaVersion: 1,
+    kind: 'ngram',
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    files: [fileEntry('ngram', file, bytes)],
+    text: options.text,
+    vocab: model.vocab.toJSON(),
+    ngram: spec,
+    training: { ...options.training, hyperparameters },
+  };
+  return parseManifest(manifest) as NgramManifest;
+}
+
+/**
+ * Loads a model from its manifest and encoded bytes: validates the manifest,
+ * checks the bytes' size and sha256 (`HASH_MISMATCH`), decodes them and checks
+ * that order, estimator, boundaries and vocabulary agree with the manifest.
+ */
+export function loadNgram(manifest: unknown, bytes: Uint8Array): BackoffModel | AddKModel {
+  const m = parseManifest(manifest);
+  if (m.kind !== 'ngram') throw new SeqlmError('MANIFEST_INVALID', `expected a manifest of kind "ngram", got "${m.kind}"`);
+  verifyFile(findFile(m, m.ngram.file), bytes);
+  const model = decodeNgram(bytes);
+  const mismatch = (what: string): never => {
+    throw new SeqlmError('MANIFEST_INVALID', `the manifest and the n-gram file disagree on the ${what}`, { field: what });
+  };
+  if (model.order !== m.ngram.order) mismatch('order');
+  if (model.boundaries !== m.ngram.sentenceBoundaries) mismatch('sentence boundaries');
+  if (JSON.stringify(manifestEstimator(model.estimator)) !== JSON.stringify(manifestEstimator(estimatorOf(m.ngram)))) mismatch('estimator');
+  if (JSON.stringify(model.vocab.toJSON()) !== JSON.stringify(Vocab.fromJSON(m.vocab).toJSON())) mismatch('vocabulary');
+  if (JSON.stringify(ngramCounts(model)) !== JSON.stringify(m.ngram.counts)) mismatch('n-gram counts');
+  return model;
+}
+
+/** The manifest's estimator fields: `kn` discounts are flattened as D1, D2, D3+ of order 1, then order 2, ... */
+function manifestEstimator(e: NgramEstimatorSpec): Pick<NgramSpec, 'estimator' | 'k' | 'discounts'> {
+  switch (e.kind) {
+    case 'mle':
+      return { estimator: 'mle' };
+    case 'add-k':
+      return { estimator: 'addk', k: e.k };
+    case 'kneser-ney':
+      return { estimator: 'kn', discounts: e.discounts.flat() };
+    case 'backoff':
+      return { estimator: 'backoff' };
+  }
+}
+
+function estimatorOf(spec: NgramSpec): NgramEstimatorSpec {
+  if (spec.estimator === 'mle') return { kind: 'mle' };
+  if (spec.estimator === 'addk') return { kind: 'add-k', k: spec.k as number };
+  if (spec.estimator === 'backoff') return { kind: 'backoff' };
+  const d = spec.discounts ?? [];
+  const discounts: [number, number, number][] = [];
+  for (let i = 0; i + 2 < d.length; i += 3) discounts.push([d[i] as number, d[i + 1] as number, d[i + 2] as number]);
+  return { kind: 'kneser-ney', discounts };
+}
+
+function ngramCounts(model: NgramModel): number[] {
+  const counts: number[] = [];
+  for (let n = 1; n <= model.order; n++) {
+    if (model instanceof BackoffModel) counts.push(model.ngramCount(n));
+    else if (model instanceof AddKModel) counts.push(countOfOrder(model, n));
+  }
+  return counts;
+}
+
+function countOfOrder(model: AddKModel, n: number): number {
+  const { length } = model.trie.columns();
+  let k = 0;
+  for (let id = 1; id < length.length; id++) if (length[id] === n && (model.counts[id] as number) > 0) k++;
+  return k;
+}
+
+function dtypeOf(a: Data): ColumnDtype {
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint16Array) return 'uint16';
+  if (a instanceof Float32Array) return 'float32';
+  return 'float64';
+}
+
+function writeColumn(out: Uint8Array, view: DataView, start: number, a: Data): void {
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), start);
+    return;
+  }
+  const size = a.BYTES_PER_ELEMENT;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const at = start + i * size;
+    if (a instanceof Int32Array) view.setInt32(at, x, true);
+    else if (a instanceof Uint16Array) view.setUint16(at, x, true);
+    else if (a instanceof Float32Array) view.setFloat32(at, x, true);
+    else view.setFloat64(at, x, true);
+  }
+}
+
+function readColumn(bytes: Uint8Array, view: DataView, start: number, dtype: ColumnDtype, length: number): Data {
+  const size = DTYPE_BYTES[dtype];
+  const Ctor = { int32: Int32Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array }[dtype];
+  const absolute = bytes.byteOffset + start;
+  if (LITTLE_ENDIAN && absolute % size === 0) return new Ctor(bytes.buffer as ArrayBuffer, absolute, length);
+  const out = new Ctor(length);
+  for (let i = 0; i < length; i++) {
+    const at = start + i * size;
+    out[i] =
+      dtype === 'int32' ? view.getInt32(at, true) : dtype === 'uint16' ? view.getUint16(at, true) : dtype === 'float32' ? view.getFloat32(at, true) : view.getFloat64(at, true);
+  }
+  return out;
+}
+
+function parseHeader(raw: Uint8Array): Header {
+  let text = '';
+  for (let i = 0; i < raw.length; i += 8192) {
+    const chunk = raw.subarray(i, i + 8192);
+    if (chunk.some((b) => b > 0x7f)) invalid('header is not ASCII');
+    text += String.fromCharCode(...chunk);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    invalid(`header is not valid JSON: ${(error as Error).message}`);
+  }
+  const h = value as Partial<Header> | null;
+  if (h === null || typeof h !== 'object') invalid('header must be a JSON object');
+  if (h.model !== 'backoff' && h.model !== 'add-k') invalid(`unknown model ${JSON.stringify(h.model)}`);
+  if (!isCount(h.order) || h.order < 1 || h.order > 255) invalid(`order must be an integer in 1..255, got ${JSON.stringify(h.order)}`);
+  if (typeof h.boundaries !== 'boolean') invalid('"boundaries" must be a boolean');
+  if (!isCount(h.ngrams) || !isCount(h.dataByteLength) || !Array.isArray(h.columns)) invalid('"ngrams", "dataByteLength" and "columns" are required');
+  const e = h.estimator as Partial<{ kind: string; k: number; discounts: unknown }> | undefined;
+  const okEstimator =
+    e !== undefined &&
+    (e.kind === 'mle' ||
+      e.kind === 'backoff' ||
+      (e.kind === 'add-k' && typeof e.k === 'number' && e.k > 0) ||
+      (e.kind === 'kneser-ney' && Array.isArray(e.discounts)));
+  if (!okEstimator) invalid(`malformed estimator ${JSON.stringify(h.estimator)}`);
+  for (const c of h.columns as unknown[]) {
+    const col = c as Partial<Column> | null;
+    if (col === null || typeof col !== 'object' || typeof col.name !== 'string' || !(String(col.dtype) in DTYPE_BYTES) || !isCount(col.offset) || !isCount(col.length)) {
+      invalid(`malformed column ${JSON.stringify(c)}`);
+    }
+  }
+  return h as Header;
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
+}
+
+function invalid(message: string): never {
+  throw new SeqlmError('MODEL_INVALID', `n-gram file: ${message}`);
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
