@@ -1,0 +1,418 @@
+import type { CellKind } from './config.ts';
+import { allocFloat, type Dtype, type FloatArray } from './float-array.ts';
+import { columnSums, gemmABt, transpose } from './gemm.ts';
+
+/**
+ * Activations of one layer over T steps of a batch of B, time-major: row
+ * block t of every [T·B, ·] buffer holds step t. Allocated once per (B, T)
+ * and reused, so the training loop does not allocate.
+ */
+export class LayerCache {
+  readonly B: number;
+  readonly T: number;
+  /** [T·B, G·H] pre-activations (x W_x + b, then + h W_h), activated in place. */
+  readonly gates: FloatArray;
+  /** [T·B, H] hidden states h_t. */
+  readonly out: FloatArray;
+  /** [B, H] the state entering step 0 (carried from the previous batch, detached). */
+  readonly h0: FloatArray;
+  /** [T·B, H] GRU only: r ⊙ h_{t−1} (linearBeforeReset 0) or h_{t−1} W_hn + b_hn (1). */
+  readonly aux: FloatArray;
+  /** LSTM only: [T·B, H] cell states c_t, their tanh, and [B, H] c entering step 0. */
+  readonly c: FloatArray;
+  readonly tanhC: FloatArray;
+  readonly c0: FloatArray;
+  #grad: LayerGradCache | null = null;
+  readonly #dtype: Dtype;
+  readonly #sizes: { H: number; GH: number; inSize: number; cell: CellKind; lbr: 0 | 1 };
+
+  constructor(dtype: Dtype, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
+    this.B = B;
+    this.T = T;
+    this.#dtype = dtype;
+    this.#sizes = { H, GH, inSize, cell, lbr };
+    const TB = T * B;
+    this.gates = allocFloat(dtype, TB * GH);
+    this.out = allocFloat(dtype, TB * H);
+    this.h0 = allocFloat(dtype, B * H);
+    this.aux = allocFloat(dtype, cell === 'gru' ? TB * H : 0);
+    const lstm = cell === 'lstm';
+    this.c = allocFloat(dtype, lstm ? TB * H : 0);
+    this.tanhC = allocFloat(dtype, lstm ? TB * H : 0);
+    this.c0 = allocFloat(dtype, lstm ? B * H : 0);
+  }
+
+  /** Backward buffers, allocated on the first backward pass only (inference never needs them). */
+  get grad(): LayerGradCache {
+    if (this.#grad === null) {
+      const { H, GH, inSize, cell, lbr } = this.#sizes;
+      this.#grad = new LayerGradCache(this.#dtype, cell, lbr, this.B, this.T, inSize, H, GH);
+    }
+    return this.#grad;
+  }
+}
+
+export class LayerGradCache {
+  /** [T·B, G·H] loss gradient w.r.t. gate pre-activations, and its transpose [G·H, T·B]. */
+  readonly dA: FloatArray;
+  readonly dAT: FloatArray;
+  /** [T·B, H] GRU linearBeforeReset 1: gradient w.r.t. h W_hn + b_hn; [H, T·B] its transpose. */
+  readonly dHN: FloatArray;
+  readonly dHNT: FloatArray;
+  /** [H, T·B] h_{t−1} for every step, and the GRU aux buffer, transposed for dW_h. */
+  readonly hPrevT: FloatArray;
+  readonly auxT: FloatArray;
+  /** [in, T·B] the layer input transposed for dW_x (unused for one-hot input). */
+  readonly inT: FloatArray;
+  /** [T·B, H] gradient w.r.t. this layer's outputs, filled by the head or the layer above. */
+  readonly dOut: FloatArray;
+  /** [B, H] carries through time: ∂L/∂h_t (dhIn), ∂L/∂h_{t−1} (dh), ∂L/∂c_t (dc), and scratch. */
+  readonly dhIn: FloatArray;
+  readonly dh: FloatArray;
+  readonly dc: FloatArray;
+  readonly scratch: FloatArray;
+
+  constructor(dtype: Dtype, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
+    const TB = T * B;
+    const lbr1 = cell === 'gru' && lbr === 1;
+    this.dA = allocFloat(dtype, TB * GH);
+    this.dAT = allocFloat(dtype, TB * GH);
+    this.dHN = allocFloat(dtype, lbr1 ? TB * H : 0);
+    this.dHNT = allocFloat(dtype, lbr1 ? TB * H : 0);
+    this.hPrevT = allocFloat(dtype, TB * H);
+    this.auxT = allocFloat(dtype, cell === 'gru' && lbr === 0 ? TB * H : 0);
+    this.inT = allocFloat(dtype, TB * inSize);
+    this.dOut = allocFloat(dtype, TB * H);
+    this.dhIn = allocFloat(dtype, B * H);
+    this.dh = allocFloat(dtype, B * H);
+    this.dc = allocFloat(dtype, cell === 'lstm' ? B * H : 0);
+    this.scratch = allocFloat(dtype, B * H);
+  }
+}
+
+/**
+ * One recurrent layer with fused gates (order in GATE_ORDER):
+ * RNN  h_t = tanh(x_t W_x + h_{t−1} W_h + b).
+ * GRU  [z, r] = σ(x_t W_x + h_{t−1} W_h + b) on those columns,
+ *      h̃ = tanh(x_t W_xh + (r ⊙ h_{t−1}) W_hh + b_h)           (linearBeforeReset 0)
+ *      h̃ = tanh(x_t W_xh + r ⊙ (h_{t−1} W_hh + b_hn) + b_h)     (linearBeforeReset 1),
+ *      h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃.
+ * LSTM [i, f, c̃, o] = [σ, σ, tanh, σ](x_t W_x + h_{t−1} W_h + b),
+ *      c_t = f ⊙ c_{t−1} + i ⊙ c̃, h_t = o ⊙ tanh(c_t).
+ * The weights are views into the model's named tensors; WxT/WhT are
+ * transposed copies [G·H, in] / [G·H, H] so every product reads contiguous rows.
+ */
+export class Layer {
+  readonly cell: CellKind;
+  readonly lbr: 0 | 1;
+  readonly inSize: number;
+  readonly H: number;
+  readonly GH: number;
+  readonly Wx: FloatArray;
+  readonly Wh: FloatArray;
+  readonly b: FloatArray;
+  readonly bhn: FloatArray | null;
+  readonly gWx: FloatArray;
+  readonly gWh: FloatArray;
+  readonly gb: FloatArray;
+  readonly gbhn: FloatArray | null;
+  readonly WxT: FloatArray;
+  readonly WhT: FloatArray;
+
+  constructor(
+    cell: CellKind,
+    lbr: 0 | 1,
+    inSize: number,
+    H: number,
+    weights: { Wx: FloatArray; Wh: FloatArray; b: FloatArray; bhn: FloatArray | null },
+    grads: { Wx: FloatArray; Wh: FloatArray; b: FloatArray; bhn: FloatArray | null },
+  ) {
+    this.cell = cell;
+    this.lbr = lbr;
+    this.inSize = inSize;
+    this.H = H;
+    this.GH = weights.b.length;
+    this.Wx = weights.Wx;
+    this.Wh = weights.Wh;
+    this.b = weights.b;
+    this.bhn = weights.bhn;
+    this.gWx = grads.Wx;
+    this.gWh = grads.Wh;
+    this.gb = grads.b;
+    this.gbhn = grads.bhn;
+    const ctor = weights.Wx instanceof Float64Array ? Float64Array : Float32Array;
+    this.WxT = new ctor(this.Wx.length);
+    this.WhT = new ctor(this.Wh.length);
+  }
+
+  /** Recomputes the transposed copies after the weights changed. */
+  refreshTransposes(): void {
+    transpose(this.inSize, this.GH, this.Wx, 0, this.GH, this.WxT, 0, this.inSize);
+    transpose(this.H, this.GH, this.Wh, 0, this.GH, this.WhT, 0, this.H);
+  }
+
+  /** gates = x W_x + b for all T·B rows, x one-hot: a row gather of W_x. */
+  projectOneHot(cache: LayerCache, tokens: Int32Array): void {
+    const { GH, Wx, b } = this;
+    const g = cache.gates;
+    const rows = cache.T * cache.B;
+    for (let r = 0; r < rows; r++) {
+      const w = tokens[r]! * GH;
+      const o = r * GH;
+      for (let j = 0; j < GH; j++) g[o + j] = Wx[w + j]! + b[j]!;
+    }
+  }
+
+  /** gates = x W_x + b for all T·B rows of a dense input [T·B, in]. */
+  projectDense(cache: LayerCache, input: FloatArray): void {
+    const { GH, inSize, b } = this;
+    const g = cache.gates;
+    const rows = cache.T * cache.B;
+    gemmABt(rows, GH, inSize, input, 0, inSize, this.WxT, 0, inSize, g, 0, GH, false);
+    for (let r = 0; r < rows; r++) {
+      const o = r * GH;
+      for (let j = 0; j < GH; j++) g[o + j] = g[o + j]! + b[j]!;
+    }
+  }
+
+  /** Runs steps 0..T−1 once the input projection is in `cache.gates`. */
+  forwardSequence(cache: LayerCache): void {
+    for (let t = 0; t < cache.T; t++) this.forwardStep(cache, t);
+  }
+
+  forwardStep(cache: LayerCache, t: number): void {
+    const { B } = cache;
+    const { H, GH } = this;
+    const g = t * B * GH;
+    const ho = t * B * H;
+    const hPrev = t === 0 ? cache.h0 : cache.out;
+    const hp = t === 0 ? 0 : ho - B * H;
+    const gates = cache.gates;
+    const out = cache.out;
+    switch (this.cell) {
+      case 'rnn': {
+        gemmABt(B, H, H, hPrev, hp, H, this.WhT, 0, H, gates, g, H, true);
+        for (let i = 0; i < B * H; i++) out[ho + i] = Math.tanh(gates[g + i]!);
+        return;
+      }
+      case 'gru': {
+        const aux = cache.aux;
+        // z and r first: the candidate needs r.
+        gemmABt(B, 2 * H, H, hPrev, hp, H, this.WhT, 0, H, gates, g, GH, true);
+        for (let bi = 0; bi < B; bi++) {
+          const o = g + bi * GH;
+          for (let j = 0; j < 2 * H; j++) gates[o + j] = 1 / (1 + Math.exp(-gates[o + j]!));
+        }
+        if (this.lbr === 0) {
+          for (let bi = 0; bi < B; bi++) {
+            const o = g + bi * GH + H;
+            const h = hp + bi * H;
+            const a = ho + bi * H;
+            for (let j = 0; j < H; j++) aux[a + j] = gates[o + j]! * hPrev[h + j]!;
+          }
+          gemmABt(B, H, H, aux, ho, H, this.WhT, 2 * H * H, H, gates, g + 2 * H, GH, true);
+          for (let bi = 0; bi < B; bi++) {
+            const o = g + bi * GH + 2 * H;
+            for (let j = 0; j < H; j++) gates[o + j] = Math.tanh(gates[o + j]!);
+          }
+        } else {
+          const bhn = this.bhn!;
+          gemmABt(B, H, H, hPrev, hp, H, this.WhT, 2 * H * H, H, aux, ho, H, false);
+          for (let bi = 0; bi < B; bi++) {
+            const o = g + bi * GH;
+            const a = ho + bi * H;
+            for (let j = 0; j < H; j++) {
+              const hn = aux[a + j]! + bhn[j]!;
+              aux[a + j] = hn;
+              gates[o + 2 * H + j] = Math.tanh(gates[o + 2 * H + j]! + gates[o + H + j]! * hn);
+            }
+          }
+        }
+        for (let bi = 0; bi < B; bi++) {
+          const o = g + bi * GH;
+          const h = hp + bi * H;
+          const a = ho + bi * H;
+          for (let j = 0; j < H; j++) {
+            const z = gates[o + j]!;
+            out[a + j] = z * hPrev[h + j]! + (1 - z) * gates[o + 2 * H + j]!;
+          }
+        }
+        return;
+      }
+      case 'lstm': {
+        const cPrev = t === 0 ? cache.c0 : cache.c;
+        const c = cache.c;
+        const tanhC = cache.tanhC;
+        gemmABt(B, GH, H, hPrev, hp, H, this.WhT, 0, H, gates, g, GH, true);
+        for (let bi = 0; bi < B; bi++) {
+          const o = g + bi * GH;
+          const h = hp + bi * H;
+          const a = ho + bi * H;
+          for (let j = 0; j < H; j++) {
+            const ig = 1 / (1 + Math.exp(-gates[o + j]!));
+            const fg = 1 / (1 + Math.exp(-gates[o + H + j]!));
+            const cc = Math.tanh(gates[o + 2 * H + j]!);
+            const og = 1 / (1 + Math.exp(-gates[o + 3 * H + j]!));
+            gates[o + j] = ig;
+            gates[o + H + j] = fg;
+            gates[o + 2 * H + j] = cc;
+            gates[o + 3 * H + j] = og;
+            const ct = fg * cPrev[h + j]! + ig * cc;
+            const tc = Math.tanh(ct);
+            c[a + j] = ct;
+            tanhC[a + j] = tc;
+            out[a + j] = og * tc;
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Truncated BPTT through this layer: `grad.dOut` holds ∂L/∂h_t from above for
+   * every step; no gradient enters from beyond step T−1 (the batch boundary),
+   * and none leaves into the detached initial state. Fills the weight gradients
+   * (overwriting) and, when `dInput` is given, ∂L/∂x_t [T·B, in].
+   */
+  backwardSequence(cache: LayerCache, input: FloatArray | null, tokens: Int32Array, dInput: FloatArray | null): void {
+    const { B, T } = cache;
+    const { H, GH, inSize } = this;
+    const TB = T * B;
+    const grad = cache.grad;
+    const { dOut, dhIn, dh } = grad;
+    dh.fill(0);
+    if (this.cell === 'lstm') grad.dc.fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      const o = t * B * H;
+      for (let i = 0; i < B * H; i++) dhIn[i] = dOut[o + i]! + dh[i]!;
+      this.backwardStep(cache, t);
+    }
+
+    const { dA, dAT, hPrevT } = grad;
+    transpose(TB, GH, dA, 0, GH, dAT, 0, TB);
+    transpose(B, H, cache.h0, 0, H, hPrevT, 0, TB);
+    transpose(TB - B, H, cache.out, 0, H, hPrevT, B, TB);
+    if (this.cell === 'gru') {
+      gemmABt(H, 2 * H, TB, hPrevT, 0, TB, dAT, 0, TB, this.gWh, 0, GH, false);
+      if (this.lbr === 0) {
+        transpose(TB, H, cache.aux, 0, H, grad.auxT, 0, TB);
+        gemmABt(H, H, TB, grad.auxT, 0, TB, dAT, 2 * H * TB, TB, this.gWh, 2 * H, GH, false);
+      } else {
+        transpose(TB, H, grad.dHN, 0, H, grad.dHNT, 0, TB);
+        gemmABt(H, H, TB, hPrevT, 0, TB, grad.dHNT, 0, TB, this.gWh, 2 * H, GH, false);
+        columnSums(TB, H, grad.dHN, 0, H, this.gbhn!, 0, false);
+      }
+    } else {
+      gemmABt(H, GH, TB, hPrevT, 0, TB, dAT, 0, TB, this.gWh, 0, GH, false);
+    }
+    columnSums(TB, GH, dA, 0, GH, this.gb, 0, false);
+    if (input === null) {
+      const gWx = this.gWx;
+      gWx.fill(0);
+      for (let r = 0; r < TB; r++) {
+        const w = tokens[r]! * GH;
+        const o = r * GH;
+        for (let j = 0; j < GH; j++) gWx[w + j] = gWx[w + j]! + dA[o + j]!;
+      }
+    } else {
+      transpose(TB, inSize, input, 0, inSize, grad.inT, 0, TB);
+      gemmABt(inSize, GH, TB, grad.inT, 0, TB, dAT, 0, TB, this.gWx, 0, GH, false);
+    }
+    if (dInput !== null) gemmABt(TB, inSize, GH, dA, 0, GH, this.Wx, 0, GH, dInput, 0, inSize, false);
+  }
+
+  /** One step back: reads ∂L/∂h_t from `dhIn` (and ∂L/∂c_t from `dc`), writes the gate gradients and ∂L/∂h_{t−1} into `dh`. */
+  backwardStep(cache: LayerCache, t: number): void {
+    const { B } = cache;
+    const { H, GH } = this;
+    const grad = cache.grad;
+    const { dA, dhIn, dh } = grad;
+    const g = t * B * GH;
+    const ho = t * B * H;
+    const hPrev = t === 0 ? cache.h0 : cache.out;
+    const hp = t === 0 ? 0 : ho - B * H;
+    const gates = cache.gates;
+    switch (this.cell) {
+      case 'rnn': {
+        const out = cache.out;
+        for (let i = 0; i < B * H; i++) {
+          const h = out[ho + i]!;
+          dA[g + i] = dhIn[i]! * (1 - h * h);
+        }
+        gemmABt(B, H, H, dA, g, H, this.Wh, 0, H, dh, 0, H, false);
+        return;
+      }
+      case 'gru': {
+        const aux = cache.aux;
+        const dHN = grad.dHN;
+        const lbr1 = this.lbr === 1;
+        for (let bi = 0; bi < B; bi++) {
+          const o = g + bi * GH;
+          const h = hp + bi * H;
+          const s = bi * H;
+          for (let j = 0; j < H; j++) {
+            const d = dhIn[s + j]!;
+            const z = gates[o + j]!;
+            const n = gates[o + 2 * H + j]!;
+            const dan = d * (1 - z) * (1 - n * n);
+            dA[o + j] = d * (hPrev[h + j]! - n) * z * (1 - z);
+            dA[o + 2 * H + j] = dan;
+            dh[s + j] = d * z;
+            if (lbr1) {
+              const r = gates[o + H + j]!;
+              dA[o + H + j] = dan * aux[ho + s + j]! * r * (1 - r);
+              dHN[ho + s + j] = dan * r;
+            }
+          }
+        }
+        if (lbr1) {
+          gemmABt(B, H, H, dHN, ho, H, this.Wh, 2 * H, GH, dh, 0, H, true);
+        } else {
+          // ∂L/∂(r ⊙ h_{t−1}) = da_h W_hhᵀ splits into the reset gate and the state.
+          const drh = grad.scratch;
+          gemmABt(B, H, H, dA, g + 2 * H, GH, this.Wh, 2 * H, GH, drh, 0, H, false);
+          for (let bi = 0; bi < B; bi++) {
+            const o = g + bi * GH + H;
+            const h = hp + bi * H;
+            const s = bi * H;
+            for (let j = 0; j < H; j++) {
+              const r = gates[o + j]!;
+              const d = drh[s + j]!;
+              dA[o + j] = d * hPrev[h + j]! * r * (1 - r);
+              dh[s + j] = dh[s + j]! + d * r;
+            }
+          }
+        }
+        gemmABt(B, H, 2 * H, dA, g, GH, this.Wh, 0, GH, dh, 0, H, true);
+        return;
+      }
+      case 'lstm': {
+        const dc = grad.dc;
+        const cPrev = t === 0 ? cache.c0 : cache.c;
+        const tanhC = cache.tanhC;
+        for (let bi = 0; bi < B; bi++) {
+          const o = g + bi * GH;
+          const h = hp + bi * H;
+          const s = bi * H;
+          for (let j = 0; j < H; j++) {
+            const d = dhIn[s + j]!;
+            const ig = gates[o + j]!;
+            const fg = gates[o + H + j]!;
+            const cc = gates[o + 2 * H + j]!;
+            const og = gates[o + 3 * H + j]!;
+            const tc = tanhC[ho + s + j]!;
+            const dct = dc[s + j]! + d * og * (1 - tc * tc);
+            dA[o + j] = dct * cc * ig * (1 - ig);
+            dA[o + H + j] = dct * cPrev[h + j]! * fg * (1 - fg);
+            dA[o + 2 * H + j] = dct * ig * (1 - cc * cc);
+            dA[o + 3 * H + j] = d * tc * og * (1 - og);
+            dc[s + j] = dct * fg;
+          }
+        }
+        gemmABt(B, H, GH, dA, g, GH, this.Wh, 0, GH, dh, 0, H, false);
+        return;
+      }
+    }
+  }
+}
