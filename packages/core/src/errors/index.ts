@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'CORPUS_NOT_FOUND',
   'DOWNLOAD_FAILED',
   'IO_ERROR',
+  'EXPORT_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,24 @@
+/**
+ * Regenerates the golden fixtures in <repo>/fixtures/models/ (seeded, so the
+ * bytes only change when a convention changes):
+ *
+ *   node packages/train/scripts/make-fixtures.ts
+ *
+ * Each directory holds model.onnx, weights.bin, manifest.json and io.json
+ * (inputs and core's outputs); see src/onnx/fixtures.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildFixtures } from '../src/onnx/fixtures.ts';
+
+const root = resolve(import.meta.dirname, '..', '..', '..', 'fixtures', 'models');
+for (const [name, files] of await buildFixtures()) {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  let bytes = 0;
+  for (const [file, data] of files) {
+    writeFileSync(join(dir, file), data);
+    bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  }
+  console.log(`${dir}: ${[...files.keys()].join(', ')} (${bytes} bytes)`);
+}

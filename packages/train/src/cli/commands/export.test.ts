@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWeights, fileEntry, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
+import { Vocab } from '@seqlm/core/vocab';
+import { loadOnnxModelDir } from '../../onnx/load.ts';
+import { testParameters } from '../../onnx/test-models.test-util.ts';
+import type { CliIO } from '../command.ts';
+import { exportCommand } from './export.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'seqlm-export-cmd-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A trained-model directory as `seqlm train` leaves it: manifest.json + weights.bin, no ONNX yet. */
+function trainedDir(): string {
+  const dir = join(tmp, 'trained');
+  mkdirSync(dir, { recursive: true });
+  const vocab = Vocab.build(Array.from('the time machine by h g wells'), {}).toJSON();
+  const config = { cell: 'gru' as const, vocabSize: vocab.tokens.length, hiddenSize: 8, numLayers: 2 };
+  const weights = encodeWeights(testParameters(config));
+  writeFileSync(join(dir, 'weights.bin'), weights);
+  const manifest: GruManifest = {
+    format: 'seqlm-manifest',
+    schemaVersion: 1,
+    kind: 'gru',
+    files: [fileEntry('weights', 'weights.bin', weights)],
+    text: { tokenizer: 'char', normalization: 'd2l' },
+    vocab,
+    architecture: { vocabSize: config.vocabSize, hiddenSize: 8, numLayers: 2, embedding: { type: 'one-hot' } },
+    gates: { layout: 'tfjs', order: ['z', 'r', 'h'], linearBeforeReset: 0 },
+    weights: { file: 'weights.bin' },
+  };
+  writeFileSync(join(dir, 'manifest.json'), serializeManifest(manifest));
+  writeFileSync(join(tmp, 'eval.txt'), 'the time traveller for so it will be convenient to speak of him '.repeat(20));
+  return dir;
+}
+
+function io(): CliIO & { out: string[] } {
+  const out: string[] = [];
+  return { out, stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => undefined }, env: {}, cwd: tmp };
+}
+
+describe('seqlm export', () => {
+  it('exports, verifies and reports the size and perplexity change of int8 weights', async () => {
+    const dir = trainedDir();
+    const ctx = io();
+    await exportCommand.run({
+      values: { out: 'exported', quantize: 'int8', 'eval-file': 'eval.txt', 'eval-tokens': '500', json: undefined },
+      positionals: [dir],
+      io: ctx,
+    });
+    const text = ctx.out.join('');
+    expect(text).toMatch(/verified on onnxruntime-web.* against core, tfjs/);
+    expect(text).toMatch(/quantized int8: model\.onnx \d+ → \d+ bytes \(-\d+\.\d+%\)/);
+    expect(text).toMatch(/perplexity \d+\.\d+ → \d+\.\d+ \([+-]\d+\.\d+%\) on 500 tokens of/);
+    const loaded = await loadOnnxModelDir(join(tmp, 'exported'));
+    expect(loaded.manifest.onnx.inputs.map((i) => i.name)).toEqual(['ids', 'h0']);
+  });
+
+  it('refuses a missing model directory with a usage error', async () => {
+    await expect(
+      exportCommand.run({ values: { out: undefined, quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: ['nope'], io: io() }),
+    ).rejects.toMatchObject({ code: 'USAGE' });
+  });
+});

@@ -1,0 +1,218 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isSeqlmError } from '@seqlm/core/errors';
+import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
+import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
+import {
+  buildNgram,
+  checkNgramOutDir,
+  formatPerplexity,
+  MAX_NGRAM_ORDER,
+  NGRAM_SMOOTHINGS,
+  writeNgramModelDir,
+  type NgramBuildPhase,
+  type NgramBuildResult,
+  type WrittenNgramModelDir,
+} from '../../ngram/index.ts';
+import { defineCommand, type CliIO } from '../command.ts';
+import { choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+import { jsonNumber, positiveNumber } from './ngram-flags.ts';
+
+// Fixed rather than a flag so every model's validation number means the same thing (D2L's 90/10 split).
+const TRAIN_FRACTION = 0.9;
+const VAL_FRACTION = 0.1;
+
+const PHASE_LABEL: Record<NgramBuildPhase | 'write', string> = {
+  tokenize: 'tokenizing',
+  count: 'counting',
+  estimate: 'estimating',
+  validate: 'validating',
+  write: 'writing',
+};
+
+export const ngramBuild = defineCommand({
+  name: 'ngram build',
+  summary: 'Train an n-gram language model on the first 90% of a corpus and report perplexity on the last 10%',
+  description:
+    'Normalises the corpus, cuts it by position (first 90% to train, last 10% to validate), counts n-grams of orders 1..N, ' +
+    'estimates p(x_t | x_{t-N+1} .. x_{t-1}) with MLE, add-k or interpolated modified Kneser-Ney, and reports the validation perplexity ' +
+    'exp(-1/n Σ ln p) (D2L 9.3). Writes <out>/manifest.json and <out>/model.ngram (and <out>/model.arpa with --arpa) atomically: ' +
+    'the directory appears complete or not at all, and an existing model directory is replaced. Progress goes to stderr.',
+  options: {
+    corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
+    'corpus-file': { type: 'string', valueName: 'path', description: 'A local UTF-8 text file instead of a registry corpus' },
+    'data-dir': { type: 'string', valueName: 'dir', description: 'Read registry corpora from this directory only (default: SEQLM_DATA_DIR)' },
+    'cache-dir': { type: 'string', valueName: 'dir', description: 'Where downloads are kept (default: SEQLM_CACHE_DIR, $XDG_CACHE_HOME/seqlm or ~/.cache/seqlm)' },
+    offline: { type: 'boolean', description: 'Fail instead of downloading a corpus that is not cached' },
+    order: { type: 'string', valueName: 'N', description: `Order N of the model, 1..${MAX_NGRAM_ORDER} (required): each token is predicted from the N-1 before it` },
+    tokenizer: { type: 'string', valueName: 'kind', description: `Tokens: ${TOKENIZERS.join(' | ')}`, default: 'char' },
+    normalization: {
+      type: 'string',
+      valueName: 'kind',
+      description: `Text normalisation: ${NORMALIZATIONS.join(' | ')} (default: the corpus's own, d2l for timemachine, raw otherwise)`,
+    },
+    smoothing: { type: 'string', valueName: 'kind', description: 'mle (relative frequencies) | addk (add-k / Laplace) | kn (interpolated modified Kneser-Ney)', default: 'kn' },
+    k: { type: 'string', valueName: 'k', description: 'Pseudo-count of --smoothing addk, > 0 (default: 1, Laplace)' },
+    out: { type: 'string', short: 'o', valueName: 'dir', description: 'Model directory to write (required); its parent must exist' },
+    arpa: { type: 'boolean', description: 'Also write model.arpa (mle and kn only; a char model escapes space as \\s and newline as \\n)' },
+    name: { type: 'string', valueName: 'name', description: 'Model name for the manifest (default: <corpus>-<tokenizer>-<N>gram-<smoothing>)' },
+    quiet: { type: 'boolean', short: 'q', description: 'No progress lines on stderr' },
+    json: { type: 'boolean', description: 'Print the summary as JSON instead of text' },
+  },
+  examples: [
+    'seqlm ngram build --corpus timemachine --order 5 --out models/tm-char-5',
+    'seqlm ngram build --corpus tinyshakespeare --order 6 --smoothing addk --k 0.1 --out models/shakespeare-6',
+    'seqlm ngram build --corpus-file notes.txt --tokenizer word --order 3 --arpa --out models/notes-3 --json',
+  ],
+  async run({ values, io }) {
+    const started = performance.now();
+    exclusive(values, 'corpus', 'corpus-file');
+    const corpusName = choice('corpus', values.corpus, CORPUS_NAMES);
+    const corpusFile = values['corpus-file'] === undefined ? undefined : existingFile('corpus-file', values['corpus-file'], io.cwd);
+    if (corpusName === undefined && corpusFile === undefined) {
+      throw usageError(`give --corpus <${CORPUS_NAMES.join('|')}> or --corpus-file <path>`);
+    }
+    const order = positiveInt('order', values.order);
+    if (order === undefined) throw usageError('give --order <N>, the order of the n-gram model');
+    if (order > MAX_NGRAM_ORDER) throw usageError(`--order must be at most ${MAX_NGRAM_ORDER} (got ${order})`, { flag: 'order', value: values.order });
+    const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
+    const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
+    const smoothing = choice('smoothing', values.smoothing, NGRAM_SMOOTHINGS, 'kn');
+    const k = positiveNumber('k', values.k);
+    if (k !== undefined && smoothing !== 'addk') throw usageError(`--k is the pseudo-count of --smoothing addk and does not apply to ${smoothing}`);
+    if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
+    if (values.out === undefined) throw usageError('give --out <dir>, the model directory to write');
+    const out = await outDir(values.out, io.cwd);
+    const dataDir = values['data-dir'] === undefined ? undefined : existingDir('data-dir', values['data-dir'], io.cwd);
+
+    const progress = (phase: NgramBuildPhase | 'write', seconds: number, detail: string): void => {
+      if (values.quiet !== true) io.stderr.write(`seqlm: ${PHASE_LABEL[phase].padEnd(10)} ${seconds.toFixed(2)} s  ${detail}\n`);
+    };
+    const corpus = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
+    const normalization = explicitNormalization ?? corpus.entry?.defaultNormalization ?? 'raw';
+    const built = buildNgram(corpus.text, {
+      order,
+      tokenizer,
+      normalization,
+      smoothing,
+      ...(k !== undefined ? { k } : {}),
+      trainFraction: TRAIN_FRACTION,
+      onProgress: (e) => progress(e.phase, e.seconds, e.detail),
+    });
+    const wallTimeSeconds = (performance.now() - started) / 1000;
+
+    const writeStart = performance.now();
+    const { validation, model } = built;
+    const zeroProbability = validation.logProbs.reduce((n, lp) => (lp === Number.NEGATIVE_INFINITY ? n + 1 : n), 0);
+    const written = await writeNgramModelDir(out, model, {
+      text: { tokenizer, normalization },
+      name: values.name ?? `${corpus.name}-${tokenizer}-${order}gram-${smoothing}`,
+      arpa: values.arpa === true,
+      training: {
+        corpus: corpus.name,
+        valFraction: VAL_FRACTION,
+        backend: 'core-cpu',
+        hyperparameters: {
+          tokenizer,
+          normalization,
+          smoothing,
+          ...(smoothing === 'addk' ? { k: k ?? 1 } : {}),
+          trainFraction: TRAIN_FRACTION,
+          corpusSha256: corpus.sha256,
+          valTokens: validation.tokens,
+          valOov: validation.oov,
+          // How many validation tokens got probability 0: why an MLE model's perplexity is infinite.
+          valZeroProbabilityTokens: zeroProbability,
+          valPerplexityExcludingOov: jsonNumber(validation.perplexityExcludingOov),
+        },
+        ...(validation.perplexity !== undefined && Number.isFinite(validation.perplexity) ? { finalValPerplexity: validation.perplexity } : {}),
+        wallTimeSeconds,
+        createdAt: new Date().toISOString(),
+      },
+    });
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    progress('write', writeSeconds, Object.entries(written.bytes).map(([f, b]) => `${f} (${b} bytes)`).join(', '));
+
+    io.stdout.write(values.json ? `${JSON.stringify(toJSON(corpus, built, written, wallTimeSeconds, writeSeconds, zeroProbability), null, 2)}\n` : formatText(corpus, built, written, wallTimeSeconds, zeroProbability));
+  },
+});
+
+/** The absolute --out path, refused up front (before a long build) when it could not be written. */
+async function outDir(raw: string, cwd: string): Promise<string> {
+  const path = resolve(cwd, raw);
+  const parent = statSync(dirname(path), { throwIfNoEntry: false });
+  if (parent === undefined || !parent.isDirectory()) throw usageError(`--out: directory of ${JSON.stringify(raw)} does not exist`, { flag: 'out', path });
+  try {
+    await checkNgramOutDir(path);
+  } catch (error) {
+    if (isSeqlmError(error)) throw usageError(`--out: ${error.message}`, { flag: 'out', path });
+    throw error;
+  }
+  return path;
+}
+
+function loadRegistryCorpus(name: string, dataDir: string | undefined, values: { 'cache-dir'?: string | undefined; offline?: boolean | undefined }, io: CliIO): Promise<LoadedCorpus> {
+  return loadCorpus(name, {
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(values['cache-dir'] !== undefined ? { cacheDir: resolve(io.cwd, values['cache-dir']) } : {}),
+    download: values.offline !== true,
+    env: io.env,
+    onDownload: (url, dest) => io.stderr.write(`seqlm: downloading ${name} from ${url} to ${dest}\n`),
+  });
+}
+
+function estimatorLabel(built: NgramBuildResult): string {
+  const e = built.model.estimator;
+  return e.kind === 'add-k' ? `add-k (k = ${e.k})` : e.kind === 'kneser-ney' ? 'interpolated modified Kneser-Ney' : e.kind === 'mle' ? 'MLE' : e.kind;
+}
+
+function formatText(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenNgramModelDir, wallTimeSeconds: number, zeroProbability: number): string {
+  const v = built.validation;
+  const m = written.manifest;
+  const infinite = v.perplexity === Number.POSITIVE_INFINITY;
+  const lines = [
+    `model          ${written.dir}`,
+    `corpus         ${corpus.name} (${corpus.source}: ${corpus.path})`,
+    `text           ${m.text.tokenizer} tokens, ${m.text.normalization} normalisation, vocabulary ${m.vocab.tokens.length} (including <unk>)`,
+    `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}`,
+    `n-grams        ${m.ngram.counts.map((c, i) => `${i + 1}: ${c}`).join(', ')}`,
+    `split          first ${TRAIN_FRACTION * 100}% to train (${built.model.trainedOn?.tokens ?? 0} tokens), last ${VAL_FRACTION * 100}% to validate (${v.tokens} tokens, ${v.oov} OOV)`,
+    `val perplexity ${formatPerplexity(v.perplexity)}${infinite ? ` (${zeroProbability} validation token(s) have probability 0 under ${built.model.estimator.kind})` : ''}`,
+    `  excl. OOV    ${formatPerplexity(v.perplexityExcludingOov)}`,
+    `cross-entropy  ${v.crossEntropy === undefined ? 'n/a' : infinite ? '∞' : `${v.crossEntropy.bits.toFixed(4)} bits/token`}`,
+    `files          ${Object.keys(written.bytes).join(', ')}`,
+    `build time     ${wallTimeSeconds.toFixed(2)} s`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenNgramModelDir, wallTimeSeconds: number, writeSeconds: number, zeroProbability: number): unknown {
+  const v = built.validation;
+  const m = written.manifest;
+  return {
+    dir: written.dir,
+    corpus: { name: corpus.name, source: corpus.source, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256 },
+    tokenizer: m.text.tokenizer,
+    normalization: m.text.normalization,
+    order: m.ngram.order,
+    smoothing: m.ngram.estimator,
+    ...(m.ngram.k !== undefined ? { k: m.ngram.k } : {}),
+    vocabSize: m.vocab.tokens.length,
+    ngramCounts: m.ngram.counts,
+    trainFraction: TRAIN_FRACTION,
+    trainTokens: built.model.trainedOn?.tokens ?? 0,
+    validation: {
+      tokens: v.tokens,
+      oov: v.oov,
+      zeroProbabilityTokens: zeroProbability,
+      // JSON has no Infinity: an infinite perplexity is null here, with `perplexityInfinite` true.
+      perplexity: jsonNumber(v.perplexity),
+      perplexityInfinite: v.perplexity === Number.POSITIVE_INFINITY,
+      perplexityExcludingOov: jsonNumber(v.perplexityExcludingOov),
+      crossEntropyBits: jsonNumber(v.crossEntropy?.bits),
+    },
+    files: m.files,
+    wallTimeSeconds,
+    timings: { ...built.timings, write: writeSeconds },
+  };
+}

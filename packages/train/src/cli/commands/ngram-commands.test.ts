@@ -1,0 +1,236 @@
+// `seqlm ngram build|eval|sample` through the built bin (bin/seqlm.js -> dist/, built by the vitest globalSetup) in a child process.
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadNgram, scoreTokens } from '@seqlm/core/ngram';
+import { validateManifest } from '@seqlm/core/manifest';
+import { Rng } from '@seqlm/core/random';
+import { generatedText, packageRoot, sharedDataDir, withTempDir } from '../../testing.test-util.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function seqlm(args: string[], cwd = packageRoot): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(packageRoot, 'bin', 'seqlm.js'), ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', SEQLM_DATA_DIR: sharedDataDir, SEQLM_CACHE_DIR: '/nonexistent/seqlm-cache' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** The characters of `text` in a seeded random order: same unigram counts, no n-gram structure. */
+function shuffled(text: string, seed: number): string {
+  const a = Array.from(text);
+  const rng = new Rng(seed);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j] as string, a[i] as string];
+  }
+  return a.join('');
+}
+
+interface EvalJSON {
+  tokens: number;
+  oov: number;
+  perplexity: number | null;
+  perplexityUndefined: string | null;
+  perplexityExcludingOov: number | null;
+  crossEntropyBits: number | null;
+  crossEntropyNats: number | null;
+}
+
+/** A corpus file, a model built from it with the CLI, and the directory they live in. */
+async function withBuiltModel(extra: string[], fn: (paths: { dir: string; corpus: string; model: string; build: Run }) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const corpus = join(dir, 'corpus.txt');
+    await writeFile(corpus, generatedText(600));
+    const model = join(dir, 'model');
+    const build = await seqlm(['ngram', 'build', '--corpus-file', corpus, '--order', '4', '--out', model, ...extra]);
+    await fn({ dir, corpus, model, build });
+  });
+}
+
+describe('seqlm ngram build (built bin)', () => {
+  it('writes a model directory that validates, with training metadata, and reports progress on stderr', async () => {
+    await withBuiltModel(['--arpa', '--json'], async ({ dir, model, build }) => {
+      expect(build.code).toBe(0);
+      for (const phase of ['tokenizing', 'counting', 'estimating', 'validating', 'writing']) expect(build.stderr).toMatch(new RegExp(`^seqlm: ${phase} +\\d+\\.\\d\\d s `, 'm'));
+      expect((await readdir(model)).sort()).toEqual(['manifest.json', 'model.arpa', 'model.ngram']);
+      expect(await readdir(dir)).toEqual(['corpus.txt', 'model']);
+
+      const manifest = JSON.parse(await readFile(join(model, 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(validateManifest(manifest).ok).toBe(true);
+      const loaded = loadNgram(manifest, await readFile(join(model, 'model.ngram')));
+      expect(loaded.order).toBe(4);
+      expect(manifest.text).toEqual({ tokenizer: 'char', normalization: 'raw' });
+      expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['ngram', 'arpa']);
+      const text = generatedText(600);
+      const trainChars = Math.floor(text.length * 0.9);
+      expect(manifest.training).toMatchObject({
+        corpus: 'corpus.txt',
+        valFraction: 0.1,
+        hyperparameters: { order: 4, tokenizer: 'char', normalization: 'raw', smoothing: 'kn', trainFraction: 0.9, trainingTokens: trainChars, valTokens: text.length - trainChars },
+      });
+      expect(manifest.training.wallTimeSeconds).toBeGreaterThan(0);
+
+      // The reported validation perplexity is the model's on the last 10% of the file.
+      const report = JSON.parse(build.stdout) as { validation: { perplexity: number; tokens: number } };
+      const expected = scoreTokens(loaded, Array.from(text.slice(trainChars))).perplexity;
+      expect(report.validation.perplexity).toBeCloseTo(expected as number, 10);
+      expect(manifest.training.finalValPerplexity).toBeCloseTo(expected as number, 10);
+      expect(report.validation.tokens).toBe(text.length - trainChars);
+    });
+  });
+
+  it('uses the corpus default normalisation (d2l for The Time Machine) and reports MLE as ∞ with the reason', async () => {
+    await withTempDir(async (dir) => {
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '6', '--smoothing', 'mle', '--out', join(dir, 'tm'), '--quiet']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/vocabulary 28 /);
+      expect(run.stdout).toMatch(/val perplexity ∞ \(\d+ validation token\(s\) have probability 0 under mle\)/);
+      const manifest = JSON.parse(await readFile(join(dir, 'tm', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(manifest.text.normalization).toBe('d2l');
+      expect(manifest.training.finalValPerplexity).toBeUndefined();
+      expect(manifest.training.hyperparameters.valZeroProbabilityTokens).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('seqlm ngram eval (built bin)', () => {
+  it('gives the training text a lower perplexity than the same characters shuffled', async () => {
+    await withBuiltModel(['--quiet'], async ({ dir, corpus, model }) => {
+      const mixed = join(dir, 'shuffled.txt');
+      await writeFile(mixed, shuffled(await readFile(corpus, 'utf8'), 7));
+      const own = await seqlm(['ngram', 'eval', '--model', model, '--text-file', corpus, '--json']);
+      const other = await seqlm(['ngram', 'eval', '--model', model, '--text-file', mixed, '--json']);
+      expect(own.code).toBe(0);
+      expect(other.code).toBe(0);
+      const a = JSON.parse(own.stdout) as EvalJSON;
+      const b = JSON.parse(other.stdout) as EvalJSON;
+      expect(a.tokens).toBe(generatedText(600).length);
+      expect(b.tokens).toBe(a.tokens);
+      expect(a.perplexity as number).toBeLessThan(b.perplexity as number);
+      // Perplexity is 2 to the cross-entropy in bits and e to it in nats.
+      expect(Math.log2(a.perplexity as number)).toBeCloseTo(a.crossEntropyBits as number, 10);
+      expect(Math.log(b.perplexity as number)).toBeCloseTo(b.crossEntropyNats as number, 10);
+    });
+  });
+
+  it('counts OOV tokens, and gives an MLE model ∞ (null in JSON) with the reason', async () => {
+    await withBuiltModel(['--quiet', '--smoothing', 'mle'], async ({ dir, model }) => {
+      const file = join(dir, 'oov.txt');
+      // "Z" and "#" never occur in the generated corpus; "line" does.
+      await writeFile(file, 'line Z#');
+      const json = await seqlm(['ngram', 'eval', '--model', model, '--text-file', file, '--json']);
+      expect(json.code).toBe(0);
+      const r = JSON.parse(json.stdout) as EvalJSON;
+      expect(r).toMatchObject({ tokens: 7, oov: 2, perplexity: null, perplexityUndefined: 'zero-probability', crossEntropyBits: null });
+      const text = await seqlm(['ngram', 'eval', '--model', model, '--text-file', file]);
+      expect(text.stdout).toMatch(/^oov +2$/m);
+      expect(text.stdout).toMatch(/^perplexity +∞ \(including OOV\)/m);
+    });
+  });
+});
+
+describe('seqlm ngram sample (built bin)', () => {
+  it('is deterministic for a seed, continues the prefix and generates --len tokens', async () => {
+    await withBuiltModel(['--quiet'], async ({ model }) => {
+      const args = ['ngram', 'sample', '--model', model, '--prefix', 'line 1', '--len', '60', '--seed', '3', '--json'];
+      const [first, second] = await Promise.all([seqlm(args), seqlm(args)]);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toBe(second.stdout);
+      const r = JSON.parse(first.stdout) as { text: string; continuation: string; tokens: number; seed: number };
+      expect(r.text).toBe(`line 1${r.continuation}`);
+      expect(Array.from(r.continuation)).toHaveLength(60);
+      expect(r.tokens).toBe(60);
+      expect(r.seed).toBe(3);
+      // Greedy decoding (T = 0) does not depend on the seed.
+      const greedy = await Promise.all([1, 2].map((s) => seqlm(['ngram', 'sample', '-m', model, '-p', 'the time', '-n', '30', '-t', '0', '-s', String(s)])));
+      expect(greedy[0]?.stdout).toBe(greedy[1]?.stdout);
+      expect(greedy[0]?.stdout.startsWith('the time')).toBe(true);
+    });
+  });
+});
+
+describe('seqlm ngram errors (built bin)', () => {
+  it.each([
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '0', '--out', 'x'], '--order must be a positive integer (got "0")'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '2.5', '--out', 'x'], '--order must be a positive integer (got "2.5")'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--out', 'x'], 'give --order <N>'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '0', '--out', 'x'], '--k must be a number > 0 (got "0")'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k=-1', '--out', 'x'], '--k must be a number > 0 (got "-1")'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--k', '1', '--out', 'x'], '--k is the pseudo-count of --smoothing addk and does not apply to kn'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'wb', '--out', 'x'], '--smoothing must be one of mle, addk, kn (got "wb")'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--arpa', '--out', 'x'], '--arpa needs --smoothing mle or kn'],
+    [['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--out', 'no/such/parent/x'], '--out: directory of "no/such/parent/x" does not exist'],
+    [['ngram', 'eval', '--model', 'no/such/model', '--text-file', 'package.json'], '--model: no such directory "no/such/model"'],
+    [['ngram', 'sample', '--model', 'no/such/model'], '--model: no such directory "no/such/model"'],
+    [['ngram', 'sample', '--model', 'src', '--temperature=-1'], '--temperature must be a number ≥ 0 (got "-1")'],
+    [['ngram', 'sample', '--model', 'src', '--seed', 'x'], '--seed must be an integer in 0..4294967295 (got "x")'],
+  ])('%j exits 2 with one stderr line', async (args, message) => {
+    const run = await seqlm(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^seqlm: error: [^\n]+\n$/);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('refuses to replace a directory that is not a model directory, before building', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'notes.txt'), 'keep me');
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--out', dir]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`seqlm: error: --out: ${dir} is a non-empty directory without a manifest.json; refusing to replace it\n`);
+      expect(await readdir(dir)).toEqual(['notes.txt']);
+    });
+  });
+
+  it('refuses a changed model file or a corrupted manifest with exit 1 and one line naming the file', async () => {
+    await withBuiltModel(['--quiet'], async ({ corpus, model }) => {
+      const modelFile = join(model, 'model.ngram');
+      const bytes = await readFile(modelFile);
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+      await writeFile(modelFile, bytes);
+      const tampered = await seqlm(['ngram', 'eval', '--model', model, '--text-file', corpus]);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toBe('');
+      expect(tampered.stderr).toMatch(/^seqlm: error: [^\n]+\n$/);
+      expect(tampered.stderr).toContain(`${modelFile} does not match`);
+
+      const manifestFile = join(model, 'manifest.json');
+      await writeFile(manifestFile, '{"format": "seqlm-manifest",');
+      const corrupted = await seqlm(['ngram', 'sample', '--model', model, '--seed', '1']);
+      expect(corrupted.code).toBe(1);
+      expect(corrupted.stderr).toMatch(/^seqlm: error: [^\n]+\n$/);
+      expect(corrupted.stderr).toContain(`${manifestFile}: manifest is not valid JSON`);
+
+      const empty = join(model, '..', 'empty');
+      await mkdir(empty);
+      const missing = await seqlm(['ngram', 'eval', '--model', empty, '--text-file', corpus]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(`${join(empty, 'manifest.json')}: no such file`);
+    });
+  });
+
+  it('lists the ngram commands in help', async () => {
+    const help = await seqlm(['ngram', '--help']);
+    expect(help.code).toBe(0);
+    for (const name of ['ngram build', 'ngram eval', 'ngram sample']) expect(help.stdout).toContain(name);
+    const build = await seqlm(['ngram', 'build', '--help']);
+    for (const flag of ['--corpus <name>', '--corpus-file', '--order <N>', '--tokenizer', '--smoothing', '--k <k>', '--out <dir>', '--arpa', '--normalization', '--json']) {
+      expect(build.stdout).toContain(flag);
+    }
+  });
+});

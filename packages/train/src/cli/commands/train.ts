@@ -1,0 +1,243 @@
+import { mkdir, readdir, writeFile, appendFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { BATCH_SAMPLINGS } from '@seqlm/core/data';
+import { SeqlmError } from '@seqlm/core/errors';
+import { fileEntry } from '@seqlm/core/manifest';
+import { CELL_KINDS } from '@seqlm/core/rnn';
+import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
+import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
+import { writeFileAtomic } from '../../lm/atomic-write.ts';
+import { MANIFEST_FILE, writeLmArtifact } from '../../lm/artifact.ts';
+import { CHECKPOINT_FILE, loadCheckpoint } from '../../lm/checkpoint.ts';
+import { prepareText } from '../../lm/data.ts';
+import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
+import { perplexityChartSpec } from '../../lm/perplexity-chart.ts';
+import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
+import { DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { renderSvg } from '../../plot/index.ts';
+import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
+import { defineCommand, type CliIO } from '../command.ts';
+import { choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+
+/** A finite number > 0 (`--lr 0.5`, `--clip 1e-2`), or `fallback` when absent. */
+export function positiveNumber(name: string, raw: string | undefined, fallback: number): number;
+export function positiveNumber(name: string, raw: string | undefined): number | undefined;
+export function positiveNumber(name: string, raw: string | undefined, fallback?: number): number | undefined {
+  if (raw === undefined) return fallback;
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw usageError(`--${name} must be a positive number (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
+  return value;
+}
+
+/** A number in [min, max) (or [min, max] when `inclusiveMax`), or `fallback` when absent. */
+export function numberIn(name: string, raw: string | undefined, min: number, max: number, fallback: number, inclusiveMax = false): number {
+  if (raw === undefined) return fallback;
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  const ok = Number.isFinite(value) && value >= min && (inclusiveMax ? value <= max : value < max);
+  if (!ok) throw usageError(`--${name} must be a number in [${min}, ${max}${inclusiveMax ? ']' : ')'} (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
+  return value;
+}
+
+/** An integer >= 0 (digits only), or `fallback` when absent. */
+export function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) throw usageError(`--${name} must be an integer >= 0 (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
+  return value;
+}
+
+const CORPUS_OPTIONS = {
+  corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
+  'corpus-file': { type: 'string', valueName: 'path', description: 'A local UTF-8 text file instead of a registry corpus' },
+  'data-dir': { type: 'string', valueName: 'dir', description: 'Read registry corpora from this directory only (default: SEQLM_DATA_DIR)' },
+  'cache-dir': { type: 'string', valueName: 'dir', description: 'Where downloads are kept (default: SEQLM_CACHE_DIR, $XDG_CACHE_HOME/seqlm or ~/.cache/seqlm)' },
+  offline: { type: 'boolean', description: 'Fail instead of downloading a corpus that is not cached' },
+} as const;
+
+export const train = defineCommand({
+  name: 'train',
+  summary: 'Train an RNN, GRU or LSTM language model with TensorFlow.js (checkpoints, resume, early stopping)',
+  description:
+    'Trains a character- or word-level language model on the first 90% of a corpus and reports train and validation perplexity after every epoch (D2L 9.5, 10.1-10.3). ' +
+    'Batches come from D2L\'s sequential iterator (state carried and detached across batches) or its random one (state reset each batch); gradients are clipped to global norm --clip. ' +
+    'Each epoch writes a checkpoint (weights, optimizer moments, iterator position, RNG) atomically into <out>/checkpoint; --resume continues from it, losing at most the epoch in progress. ' +
+    'The result is <out>/weights.bin (the core weights container) with manifest.json, metrics.jsonl (one JSON line per epoch) and perplexity.svg. ' +
+    'TensorFlow.js runs on tfjs-node when its native binding loads, else wasm (SIMD), else cpu; the backend used is printed and recorded in the manifest.',
+  options: {
+    ...CORPUS_OPTIONS,
+    tokenizer: { type: 'string', valueName: 'kind', description: `Tokens: ${TOKENIZERS.join(' | ')}`, default: 'char' },
+    normalization: { type: 'string', valueName: 'kind', description: `Text normalisation: ${NORMALIZATIONS.join(' | ')} (default: the corpus's own, d2l for timemachine, raw otherwise)` },
+    out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output directory for the model, metrics, plot and checkpoints (created if missing; required)' },
+    resume: { type: 'boolean', description: 'Continue the run checkpointed in --out (same hyperparameters; --epochs and --patience may change)' },
+    cell: { type: 'string', valueName: 'kind', description: `Recurrent cell: ${CELL_KINDS.join(' | ')}`, default: 'gru' },
+    hidden: { type: 'string', valueName: 'n', description: 'Hidden units per layer', default: String(LM_DEFAULTS.hiddenSize) },
+    layers: { type: 'string', valueName: 'n', description: 'Stacked recurrent layers', default: String(LM_DEFAULTS.numLayers) },
+    embedding: { type: 'string', valueName: 'n', description: 'Learn an n-dimensional embedding instead of one-hot input (default: one-hot, as D2L)' },
+    dropout: { type: 'string', valueName: 'p', description: 'Dropout rate between stacked layers, in [0, 1)', default: String(LM_DEFAULTS.dropout) },
+    'batch-size': { type: 'string', valueName: 'n', description: 'Sequences per minibatch', default: String(LM_DEFAULTS.batchSize) },
+    'num-steps': { type: 'string', valueName: 'n', description: 'Time steps per sequence (BPTT truncation)', default: String(LM_DEFAULTS.numSteps) },
+    epochs: { type: 'string', valueName: 'n', description: 'Passes over the training text', default: String(LM_DEFAULTS.epochs) },
+    optimizer: { type: 'string', valueName: 'kind', description: `Optimizer: ${OPTIMIZER_KINDS.join(' | ')}`, default: LM_DEFAULTS.optimizer },
+    lr: { type: 'string', valueName: 'rate', description: `Learning rate (default: ${DEFAULT_LR.sgd} for sgd as in D2L, ${DEFAULT_LR.adam} for adam)` },
+    clip: { type: 'string', valueName: 'theta', description: 'Clip the global gradient norm to theta', default: String(LM_DEFAULTS.clip) },
+    sampling: { type: 'string', valueName: 'kind', description: `Minibatch sampling: ${BATCH_SAMPLINGS.join(' | ')}`, default: LM_DEFAULTS.sampling },
+    'val-fraction': { type: 'string', valueName: 'f', description: 'Fraction at the end of the corpus held out for validation, in (0, 0.5]', default: '0.1' },
+    patience: { type: 'string', valueName: 'n', description: 'Stop after n epochs without a better validation perplexity (default: never stop early)' },
+    'init-scale': { type: 'string', valueName: 'sigma', description: 'Weights start as N(0, sigma^2)', default: String(LM_DEFAULTS.initScale) },
+    seed: { type: 'string', valueName: 'n', description: 'Seed of initialisation, batching and dropout', default: String(LM_DEFAULTS.seed) },
+    backend: { type: 'string', valueName: 'kind', description: `TensorFlow.js backend: ${BACKEND_CHOICES.join(' | ')} (auto: node, else wasm, else cpu)`, default: 'auto' },
+    name: { type: 'string', valueName: 'text', description: 'Model name recorded in the manifest (default: <corpus>-<cell>)' },
+  },
+  examples: [
+    'seqlm train --corpus timemachine --cell gru --hidden 256 --epochs 20 --out models/tm-gru',
+    'seqlm train --corpus timemachine --cell lstm --optimizer adam --patience 3 --out models/tm-lstm',
+    'seqlm train --corpus timemachine --cell gru --epochs 30 --out models/tm-gru --resume',
+  ],
+  async run({ values, io }) {
+    exclusive(values, 'corpus', 'corpus-file');
+    const corpusName = choice('corpus', values.corpus, CORPUS_NAMES);
+    const corpusFile = values['corpus-file'] === undefined ? undefined : existingFile('corpus-file', values['corpus-file'], io.cwd);
+    if (corpusName === undefined && corpusFile === undefined) throw usageError(`give --corpus <${CORPUS_NAMES.join('|')}> or --corpus-file <path>`);
+    if (values.out === undefined) throw usageError('--out <dir> is required');
+    const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
+    const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
+    const optimizer = choice('optimizer', values.optimizer, OPTIMIZER_KINDS, LM_DEFAULTS.optimizer);
+    const config: LmTrainConfig = {
+      cell: choice('cell', values.cell, CELL_KINDS, 'gru'),
+      hiddenSize: positiveInt('hidden', values.hidden, LM_DEFAULTS.hiddenSize),
+      numLayers: positiveInt('layers', values.layers, LM_DEFAULTS.numLayers),
+      embeddingSize: positiveInt('embedding', values.embedding) ?? null,
+      dropout: numberIn('dropout', values.dropout, 0, 1, LM_DEFAULTS.dropout),
+      batchSize: positiveInt('batch-size', values['batch-size'], LM_DEFAULTS.batchSize),
+      numSteps: positiveInt('num-steps', values['num-steps'], LM_DEFAULTS.numSteps),
+      epochs: positiveInt('epochs', values.epochs, LM_DEFAULTS.epochs),
+      optimizer,
+      lr: positiveNumber('lr', values.lr, DEFAULT_LR[optimizer]),
+      clip: positiveNumber('clip', values.clip, LM_DEFAULTS.clip),
+      sampling: choice('sampling', values.sampling, BATCH_SAMPLINGS, LM_DEFAULTS.sampling),
+      seed: nonNegativeInt('seed', values.seed, LM_DEFAULTS.seed),
+      patience: positiveInt('patience', values.patience) ?? null,
+      initScale: positiveNumber('init-scale', values['init-scale'], LM_DEFAULTS.initScale),
+    };
+    const valFraction = numberIn('val-fraction', values['val-fraction'], 0, 0.5, 0.1, true);
+    if (valFraction === 0) throw usageError('--val-fraction must be greater than 0');
+    const backendChoice = choice('backend', values.backend, BACKEND_CHOICES, 'auto');
+    const dataDir = values['data-dir'] === undefined ? undefined : existingDir('data-dir', values['data-dir'], io.cwd);
+
+    const out = resolve(io.cwd, values.out);
+    const checkpointDir = join(out, 'checkpoint');
+    await makeDir(checkpointDir);
+    const resume = values.resume === true ? await loadCheckpoint<LmTrainConfig, EpochMetrics>(checkpointDir) : null;
+    if (values.resume === true && resume === null) throw usageError(`--resume: no checkpoint in ${checkpointDir}`);
+    if (values.resume !== true && (await readdir(checkpointDir)).includes(CHECKPOINT_FILE)) {
+      throw usageError(`${values.out} already holds a checkpoint; pass --resume to continue it or choose another --out`);
+    }
+
+    const loaded = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
+    const normalization = explicitNormalization ?? loaded.entry?.defaultNormalization ?? 'raw';
+    const corpus = prepareText(loaded.text, { tokenizer, normalization, valFraction });
+
+    const backend = await selectBackend(backendChoice);
+    const progress = new ProgressReporter(io.stderr as ProgressSink);
+    const fallbacks = backend.skipped.map((s) => `${s.kind} unavailable: ${s.reason}`).join('; ');
+    progress.line(`seqlm: backend ${backend.label}${fallbacks === '' ? '' : ` (${fallbacks})`}`);
+    progress.line(
+      `seqlm: ${loaded.name}: ${corpus.ids.length} ${tokenizer} tokens, vocab ${corpus.vocab.size}, ${corpus.train.length} train / ${corpus.val.length} validation; ` +
+        `${config.cell} ${config.numLayers}x${config.hiddenSize}, ${config.optimizer} lr ${config.lr}` +
+        (resume ? `; resuming after epoch ${resume.meta.epochsDone}` : ''),
+    );
+
+    const metricsPath = join(out, 'metrics.jsonl');
+    // A resumed run rewrites the log from the checkpoint, dropping any line of the epoch that was lost.
+    await writeFileAtomic(metricsPath, (resume?.meta.history ?? []).map((m) => `${JSON.stringify(m)}\n`).join(''));
+    const result = await trainLanguageModel({
+      corpus,
+      config,
+      checkpointDir,
+      resume,
+      backend: backend.label,
+      hooks: {
+        onBatch: (p) => progress.batch(p),
+        onEpoch: async (m) => {
+          progress.epoch(m, config.epochs);
+          await appendFile(metricsPath, `${JSON.stringify(m)}\n`);
+        },
+      },
+    });
+    try {
+      if (result.stoppedEarly) progress.line(`seqlm: early stop: no better validation perplexity in ${config.patience} epochs`);
+      const name = values.name ?? `${loaded.name}-${config.cell}`;
+      const svg = await renderSvg(perplexityChartSpec(result.history, { title: `${name}: perplexity per epoch` }));
+      const svgBytes = new TextEncoder().encode(svg);
+      await writeFile(join(out, 'perplexity.svg'), svgBytes);
+      const best = result.history.find((h) => h.epoch === result.best?.epoch) ?? result.history.at(-1)!;
+      await writeLmArtifact(out, {
+        name,
+        description: `${config.cell.toUpperCase()} language model trained on ${loaded.name} by seqlm train`,
+        cell: config.cell,
+        hiddenSize: config.hiddenSize,
+        numLayers: config.numLayers,
+        embeddingSize: config.embeddingSize,
+        vocab: corpus.vocab,
+        tokenizer,
+        normalization,
+        weights: result.model.parameters(),
+        extraFiles: [fileEntry('other', 'perplexity.svg', svgBytes)],
+        training: {
+          corpus: loaded.name,
+          valFraction,
+          seed: config.seed,
+          hyperparameters: {
+            cell: config.cell,
+            hiddenSize: config.hiddenSize,
+            numLayers: config.numLayers,
+            embeddingSize: config.embeddingSize,
+            dropout: config.dropout,
+            batchSize: config.batchSize,
+            numSteps: config.numSteps,
+            optimizer: config.optimizer,
+            lr: config.lr,
+            clip: config.clip,
+            sampling: config.sampling,
+            patience: config.patience,
+            initScale: config.initScale,
+            bestEpoch: best.epoch,
+          },
+          backend: backend.label,
+          epochs: result.history.length,
+          trainPerplexity: result.history.map((h) => h.trainPerplexity),
+          valPerplexity: result.history.map((h) => h.valPerplexity),
+          finalTrainPerplexity: best.trainPerplexity,
+          finalValPerplexity: best.valPerplexity,
+          wallTimeSeconds: Math.round(result.wallTimeSeconds * 1000) / 1000,
+          createdAt: new Date().toISOString(),
+        },
+      });
+      io.stdout.write(
+        `trained ${name} on ${backend.label}: ${result.history.length} epochs, best validation perplexity ${best.valPerplexity.toFixed(3)} (epoch ${best.epoch}), ` +
+          `train ${best.trainPerplexity.toFixed(3)}, ${result.wallTimeSeconds.toFixed(1)} s\n` +
+          `model written to ${join(out, MANIFEST_FILE)}\n`,
+      );
+    } finally {
+      result.model.dispose();
+    }
+  },
+});
+
+async function makeDir(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw new SeqlmError('IO_ERROR', `cannot create ${path}: ${(error as Error).message}`, { path }, { cause: error });
+  }
+}
+
+function loadRegistryCorpus(name: string, dataDir: string | undefined, values: { 'cache-dir'?: string | undefined; offline?: boolean | undefined }, io: CliIO): Promise<LoadedCorpus> {
+  return loadCorpus(name, {
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
+    download: values.offline !== true,
+    env: io.env,
+    onDownload: (url, dest) => io.stderr.write(`seqlm: downloading ${name} from ${url} to ${dest}\n`),
+  });
+}

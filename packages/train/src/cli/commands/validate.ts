@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { neuralWeights, readModelDir } from '../../lm/artifact.ts';
+import { defineCommand } from '../command.ts';
+import { existingDir, usageError } from '../flags.ts';
+
+export const validate = defineCommand({
+  name: 'validate',
+  summary: 'Check a model directory: manifest schema, file sizes and sha256 hashes, weight shapes',
+  description:
+    'Reads <model dir>/manifest.json, validates it against the seqlm manifest schema, checks that every file it lists exists with the recorded size and sha256, ' +
+    "and for an RNN/GRU/LSTM with core weights that the container holds exactly the tensors its architecture needs. Exits 0 when all hold, 1 with the first problem otherwise.",
+  options: {
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  positionals: [{ name: 'model dir', description: 'Directory holding manifest.json' }],
+  examples: ['seqlm validate models/tm-gru'],
+  async run({ values, positionals, io }) {
+    if (positionals.length !== 1) throw usageError(`expected one model directory, got ${positionals.length}`);
+    const dir = resolve(existingDir('model dir', positionals[0]!, io.cwd));
+    const loaded = await readModelDir(dir);
+    const { manifest } = loaded;
+    let tensors: number | null = null;
+    if ((manifest.kind === 'rnn' || manifest.kind === 'gru' || manifest.kind === 'lstm') && manifest.weights !== undefined) {
+      tensors = neuralWeights(loaded).weights.size;
+    }
+    const files = manifest.files.map((f) => ({ path: f.path, role: f.role, bytes: f.bytes, sha256: f.sha256 }));
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ ok: true, dir, kind: manifest.kind, name: manifest.name ?? null, files, tensors }, null, 2)}\n`);
+      return;
+    }
+    const lines = [`ok: ${dir}: ${manifest.kind} model${manifest.name !== undefined ? ` "${manifest.name}"` : ''}, manifest schema v${manifest.schemaVersion}`];
+    for (const f of files) lines.push(`  ${f.path} (${f.role}, ${f.bytes} bytes) sha256 ${f.sha256.slice(0, 16)}… verified`);
+    if (tensors !== null) lines.push(`  ${tensors} weight tensors match the architecture`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+  },
+});

@@ -1,0 +1,127 @@
+import { splitByPosition } from '@seqlm/core/data';
+import { SeqlmError } from '@seqlm/core/errors';
+import { AddKModel, buildKneserNey, buildMle, countNgrams, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { getTokenizer, normalize, type Normalization, type TokenizerKind } from '@seqlm/core/text';
+import { Vocab } from '@seqlm/core/vocab';
+
+/** Smoothing names as the CLI and the manifest (`ngram.estimator`) spell them. */
+export const NGRAM_SMOOTHINGS = ['mle', 'addk', 'kn'] as const;
+export type NgramSmoothing = (typeof NGRAM_SMOOTHINGS)[number];
+
+/** The highest order the compact n-gram file stores. */
+export const MAX_NGRAM_ORDER = 255;
+
+/** The build phases, reported in this order as each one ends. */
+export type NgramBuildPhase = 'tokenize' | 'count' | 'estimate' | 'validate';
+
+export interface NgramBuildProgress {
+  phase: NgramBuildPhase;
+  seconds: number;
+  /** What the phase worked on, for a progress line (`1003854 tokens, orders 1..6`). */
+  detail: string;
+}
+
+export interface NgramBuildOptions {
+  order: number;
+  tokenizer: TokenizerKind;
+  normalization: Normalization;
+  smoothing: NgramSmoothing;
+  /** Pseudo-count of add-k; only with `smoothing: 'addk'`. Default 1 (Laplace). */
+  k?: number;
+  /** Share of the normalised text, from its start, to train on; the rest validates. Default 0.9. */
+  trainFraction?: number;
+  onProgress?: (event: NgramBuildProgress) => void;
+}
+
+export interface NgramBuildResult {
+  model: TrainedNgramModel;
+  trainFraction: number;
+  /** Characters of the normalised text on each side of the cut. */
+  chars: { train: number; val: number };
+  /** The validation part scored with the model (OOV tokens are those unseen in training). */
+  validation: TextScore;
+  /** Seconds per phase. */
+  timings: Record<NgramBuildPhase, number>;
+}
+
+/**
+ * Trains an n-gram model on the first `trainFraction` of the normalised text
+ * and scores the rest, cut by position (D2L 9.3: perplexity = exp(−1/n Σ ln p(x_t | x_{t−N+1..t−1}))).
+ * The text is one sequence without sentence boundaries, as D2L reads its corpus;
+ * the vocabulary comes from the training part only, so validation can meet OOV tokens.
+ */
+export function buildNgram(text: string, options: NgramBuildOptions): NgramBuildResult {
+  const { order, smoothing } = options;
+  if (!(Number.isInteger(order) && order >= 1 && order <= MAX_NGRAM_ORDER)) {
+    throw new SeqlmError('INVALID_ARGUMENT', `order must be an integer in 1..${MAX_NGRAM_ORDER}, got ${order}`, { order });
+  }
+  if (options.k !== undefined && smoothing !== 'addk') {
+    throw new SeqlmError('INVALID_ARGUMENT', `k is the pseudo-count of add-k smoothing and does not apply to ${smoothing}`);
+  }
+  const k = options.k ?? 1;
+  if (!(Number.isFinite(k) && k > 0)) throw new SeqlmError('INVALID_ARGUMENT', `k must be a finite number > 0, got ${k}`, { k });
+  const trainFraction = options.trainFraction ?? 0.9;
+  const report = options.onProgress ?? (() => {});
+  const timings = { tokenize: 0, count: 0, estimate: 0, validate: 0 };
+  const timed = <T>(phase: NgramBuildPhase, detail: (value: T) => string, fn: () => T): T => {
+    const start = performance.now();
+    const value = fn();
+    timings[phase] = (performance.now() - start) / 1000;
+    report({ phase, seconds: timings[phase], detail: detail(value) });
+    return value;
+  };
+
+  const tokenizer = getTokenizer(options.tokenizer);
+  const { vocab, trainIds, valIds, chars } = timed(
+    'tokenize',
+    (r) => `${r.trainIds.length} training and ${r.valIds.length} validation ${options.tokenizer} tokens, vocabulary ${r.vocab.size}`,
+    () => {
+      const split = splitByPosition(normalize(text, options.normalization), trainFraction);
+      const train = tokenizer.tokenize(split.train);
+      const vocab = Vocab.build(train);
+      return {
+        vocab,
+        trainIds: vocab.encode(train),
+        valIds: vocab.encode(tokenizer.tokenize(split.val)),
+        chars: { train: split.train.length, val: split.val.length },
+      };
+    },
+  );
+  if (trainIds.length === 0 || valIds.length === 0) {
+    throw new SeqlmError('CORPUS_TOO_SHORT', `the ${trainIds.length === 0 ? 'training' : 'validation'} part of the text has no ${options.tokenizer} tokens`);
+  }
+  const counts = timed(
+    'count',
+    (c) => `orders 1..${order} over ${c.tokens} tokens: ${c.trie.size - 1} distinct n-grams`,
+    () => countNgrams([trainIds], { order, vocabSize: vocab.size }),
+  );
+  const model = timed(
+    'estimate',
+    () => (smoothing === 'addk' ? `add-k, k = ${k}` : smoothing === 'kn' ? 'interpolated modified Kneser-Ney' : 'MLE'),
+    (): TrainedNgramModel => {
+      switch (smoothing) {
+        case 'mle':
+          return buildMle(counts, vocab, false);
+        case 'addk':
+          return new AddKModel(counts, vocab, false, k);
+        case 'kn':
+          return buildKneserNey(counts, vocab, false);
+        default:
+          throw new SeqlmError('INVALID_ARGUMENT', `unknown smoothing ${JSON.stringify(smoothing)}; expected ${NGRAM_SMOOTHINGS.join(', ')}`);
+      }
+    },
+  );
+  const validation = timed(
+    'validate',
+    (s) => `perplexity ${formatPerplexity(s.perplexity)} over ${s.tokens} tokens (${s.oov} OOV)`,
+    () => scoreIds(model, valIds),
+  );
+  return { model, trainFraction, chars, validation, timings };
+}
+
+/** A perplexity for people: 3 decimals, `∞` when a token had probability 0, `n/a` when undefined. */
+export function formatPerplexity(value: number | undefined): string {
+  if (value === undefined) return 'n/a';
+  if (value === Number.POSITIVE_INFINITY) return '∞';
+  return value.toFixed(3);
+}

@@ -1,0 +1,21 @@
+export {
+  buildNgram,
+  formatPerplexity,
+  NGRAM_SMOOTHINGS,
+  MAX_NGRAM_ORDER,
+  type NgramSmoothing,
+  type NgramBuildOptions,
+  type NgramBuildResult,
+  type NgramBuildPhase,
+  type NgramBuildProgress,
+} from './build.ts';
+export {
+  writeNgramModelDir,
+  readNgramModelDir,
+  checkNgramOutDir,
+  NGRAM_MODEL_FILE,
+  NGRAM_ARPA_FILE,
+  type WriteNgramModelDirOptions,
+  type WrittenNgramModelDir,
+  type NgramModelDir,
+} from './model-dir.ts';

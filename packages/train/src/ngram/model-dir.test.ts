@@ -1,0 +1,106 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateManifest } from '@seqlm/core/manifest';
+import { readArpa, trainNgram } from '@seqlm/core/ngram';
+import { sha256, withTempDir } from '../testing.test-util.ts';
+import { NGRAM_ARPA_FILE, NGRAM_MODEL_FILE, readNgramModelDir, writeNgramModelDir } from './index.ts';
+
+const chars = Array.from('the time traveller smiled round at us.\nthen he got up\n'.repeat(8));
+const text = { tokenizer: 'char', normalization: 'raw' } as const;
+
+describe('n-gram model directory', () => {
+  it('writes a manifest that validates and lists each file with its size and sha256, and reads back the same model', async () => {
+    await withTempDir(async (tmp) => {
+      const model = trainNgram([chars], { order: 3, estimator: { kind: 'kneser-ney' } });
+      const dir = join(tmp, 'm');
+      const written = await writeNgramModelDir(dir, model, { text, arpa: true, name: 'tiny', training: { corpus: 'tiny', valFraction: 0.1, finalValPerplexity: 3 } });
+      expect((await readdir(dir)).sort()).toEqual(['manifest.json', NGRAM_ARPA_FILE, NGRAM_MODEL_FILE].sort());
+      // Nothing else is left in the parent: the temporary directory was renamed into place.
+      expect(await readdir(tmp)).toEqual(['m']);
+
+      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as unknown;
+      const validation = validateManifest(manifest);
+      expect(validation.ok).toBe(true);
+      expect(manifest).toMatchObject({ kind: 'ngram', name: 'tiny', text, training: { corpus: 'tiny', valFraction: 0.1, finalValPerplexity: 3 } });
+      const files = (manifest as { files: { role: string; path: string; bytes: number; sha256: string }[] }).files;
+      for (const f of files) {
+        const bytes = await readFile(join(dir, f.path));
+        expect(f.bytes).toBe(bytes.length);
+        expect(f.sha256).toBe(sha256(bytes));
+      }
+      expect(files.map((f) => [f.role, f.path])).toEqual([
+        ['ngram', NGRAM_MODEL_FILE],
+        ['arpa', NGRAM_ARPA_FILE],
+      ]);
+      expect(written.bytes[NGRAM_MODEL_FILE]).toBe(files[0]?.bytes);
+
+      const loaded = await readNgramModelDir(dir);
+      const fromArpa = readArpa(await readFile(join(dir, NGRAM_ARPA_FILE), 'utf8'), { escape: true });
+      const context = Array.from(model.vocab.encode(['t', 'h']));
+      expect(loaded.model.distribution(context)).toEqual(model.distribution(context));
+      expect(fromArpa.vocab.tokens).toEqual(model.vocab.tokens);
+      const p = fromArpa.distribution(context);
+      model.distribution(context).forEach((q, w) => expect(p[w]).toBeCloseTo(q, 12));
+    });
+  });
+
+  it('replaces an existing model directory whole, and refuses a directory that is not one', async () => {
+    await withTempDir(async (tmp) => {
+      const dir = join(tmp, 'm');
+      await writeNgramModelDir(dir, trainNgram([chars], { order: 2, estimator: { kind: 'kneser-ney' } }), { text, arpa: true });
+      const addk = trainNgram([chars], { order: 4, estimator: { kind: 'add-k', k: 0.5 } });
+      await writeNgramModelDir(dir, addk, { text });
+      // The old ARPA file does not survive next to the new model.
+      expect((await readdir(dir)).sort()).toEqual(['manifest.json', NGRAM_MODEL_FILE]);
+      expect((await readNgramModelDir(dir)).model.order).toBe(4);
+      expect(await readdir(tmp)).toEqual(['m']);
+
+      const other = join(tmp, 'notes');
+      await mkdir(other);
+      await writeFile(join(other, 'todo.txt'), 'keep me');
+      await expect(writeNgramModelDir(other, addk, { text })).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('refusing to replace') });
+      expect(await readFile(join(other, 'todo.txt'), 'utf8')).toBe('keep me');
+    });
+  });
+
+  it('leaves nothing behind when writing fails (ARPA of an add-k model)', async () => {
+    await withTempDir(async (tmp) => {
+      const addk = trainNgram([chars], { order: 2, estimator: { kind: 'add-k', k: 1 } });
+      await expect(writeNgramModelDir(join(tmp, 'm'), addk, { text, arpa: true })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+      expect(await readdir(tmp)).toEqual([]);
+    });
+  });
+
+  it('refuses a changed model file, a corrupted manifest or a missing one, naming the file', async () => {
+    await withTempDir(async (tmp) => {
+      const dir = join(tmp, 'm');
+      await writeNgramModelDir(dir, trainNgram([chars], { order: 3, estimator: { kind: 'mle' } }), { text });
+      const modelPath = join(dir, NGRAM_MODEL_FILE);
+      const manifestPath = join(dir, 'manifest.json');
+      const original = await readFile(modelPath);
+
+      const flipped = Buffer.from(original);
+      flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
+      await writeFile(modelPath, flipped);
+      await expect(readNgramModelDir(dir)).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(modelPath) });
+      await writeFile(modelPath, original.subarray(0, 100));
+      await expect(readNgramModelDir(dir)).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining('100 bytes') });
+      await writeFile(modelPath, original);
+      await expect(readNgramModelDir(dir)).resolves.toMatchObject({ dir });
+
+      const manifestText = await readFile(manifestPath, 'utf8');
+      await writeFile(manifestPath, manifestText.slice(0, 200));
+      await expect(readNgramModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(`${manifestPath}: manifest is not valid JSON`) });
+      await writeFile(manifestPath, manifestText.replace('"order": 3', '"order": 0'));
+      await expect(readNgramModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(manifestPath) });
+      await writeFile(manifestPath, manifestText.replace('"kind": "ngram"', '"kind": "rnn"'));
+      await expect(readNgramModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(manifestPath) });
+
+      await expect(readNgramModelDir(join(tmp, 'nowhere'))).rejects.toMatchObject({
+        code: 'MANIFEST_INVALID',
+        message: `${join(tmp, 'nowhere', 'manifest.json')}: no such file`,
+      });
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../tfjs/backend.ts';
+import { feedbackPredictions, kStepPredictions, mse, type WindowPredictor } from './forecast.ts';
+import { runTimeseries } from './run.ts';
+import { runCli } from '../lm/lm.test-util.ts';
+
+/** Predicts the last value of each window (persistence), so every prediction can be written down by hand. */
+const lastValue = (tau: number): WindowPredictor => ({
+  tau,
+  predict: (features, n) => Float32Array.from({ length: n }, (_, j) => features[j * tau + tau - 1]!),
+});
+
+/** Predicts the window's sum. */
+const windowSum = (tau: number): WindowPredictor => ({
+  tau,
+  predict: (features, n) => Float32Array.from({ length: n }, (_, j) => features.subarray(j * tau, (j + 1) * tau).reduce((a, b) => a + b, 0)),
+});
+
+describe('kStepPredictions', () => {
+  it('feeds predictions back: persistence repeats the last observation at every horizon', () => {
+    const x = [1, 2, 3, 4, 5, 6, 7, 8];
+    const { rows, columns } = kStepPredictions(lastValue(2), x, 3);
+    expect(rows).toBe(8 - 2 - 3 + 1);
+    // Row j's observations end at x[j + 1]; every k-step prediction is that value.
+    for (const column of columns) expect(Array.from(column)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('uses earlier predictions as inputs (sum of the previous two)', () => {
+    const x = [1, 1, 0, 0, 0];
+    const { columns } = kStepPredictions(windowSum(2), x, 3);
+    // Fibonacci from (1, 1): 2, 3, 5 for row 0.
+    expect(columns.map((c) => c[0])).toEqual([2, 3, 5]);
+  });
+});
+
+describe('feedbackPredictions', () => {
+  it('continues from observations, then from its own outputs', () => {
+    expect(Array.from(feedbackPredictions(windowSum(2), [1, 1, 9, 9, 9], 2))).toEqual([2, 3, 5]);
+  });
+});
+
+describe('mse', () => {
+  it('is the mean of squared differences', () => {
+    expect(mse([1, 2, 3], [1, 4, 0])).toBeCloseTo((0 + 4 + 9) / 3, 12);
+  });
+});
+
+describe('D2L 9.1 with the MLP', () => {
+  it('gets k-step MSE increasing in k for k = 1, 4, 16, 64', async () => {
+    await selectBackend('wasm');
+    const r = runTimeseries();
+    try {
+      const errors = r.kStep.map((s) => s.mse);
+      expect(r.kStep.map((s) => s.k)).toEqual([1, 4, 16, 64]);
+      for (let i = 1; i < errors.length; i++) expect(errors[i]!).toBeGreaterThan(errors[i - 1]!);
+      // 1-step predictions cannot beat the noise (variance 0.2² = 0.04) by much, and are far better than the signal's variance (~0.5).
+      expect(r.oneStepTestMse).toBeGreaterThan(0.03);
+      expect(r.oneStepTestMse).toBeLessThan(0.1);
+      expect(r.trainLoss.at(-1)!).toBeLessThan(r.trainLoss[0]!);
+    } finally {
+      r.model.dispose();
+    }
+  });
+
+  it('prints the MSE table from the CLI and refuses bad steps', async () => {
+    const r = await runCli(['timeseries', '--json', '--backend', 'wasm']);
+    expect(r.code).toBe(0);
+    const table = JSON.parse(r.stdout) as { kStep: { k: number; mse: number }[] };
+    expect(table.kStep.map((s) => s.k)).toEqual([1, 4, 16, 64]);
+    const bad = await runCli(['timeseries', '--steps', '1,x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--steps must be positive integers/);
+  });
+});
