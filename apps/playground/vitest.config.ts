@@ -3,7 +3,10 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'playground',
-    include: ['src/**/*.test.ts'],
+    // Unit tests beside the code; the browser tests in e2e/ build the site and drive Chromium.
+    include: ['src/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
     environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
   },
 });

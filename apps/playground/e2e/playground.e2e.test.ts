@@ -1,0 +1,251 @@
+/**
+ * The playground in a real browser: Debian's Chromium driven by playwright-core
+ * over the built site, served by a plain static server. The page's numbers are
+ * checked against @seqlm/core and onnxruntime-node computing the same thing in
+ * Node. Screenshots go to <repo>/test-artifacts/playground/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Vocab, generateTokens, parseManifest, type NgramManifest } from '@seqlm/core';
+import { loadNgram, scoreIds, type NgramModel } from '@seqlm/core/ngram';
+import { topIndices } from '@seqlm/core/sampling';
+import { encodePrefix, encodeText } from '../src/models/language-model.ts';
+import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
+import { coreNextProbs, corePerplexity, ortNextProbs, referenceModel, type ReferenceModel } from './reference.ts';
+
+const TOL = 1e-5;
+
+let site: Site;
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+let gru: ReferenceModel;
+const pageErrors: string[] = [];
+
+async function openModel(p: Page, id: string): Promise<void> {
+  await p.goto(`${server.url}?model=${id}`);
+  await p.waitForSelector('#model-status:is([data-state="ready"], [data-state="error"])');
+}
+
+async function pickModel(p: Page, id: string): Promise<string> {
+  await p.selectOption('#model-select', id);
+  await p.waitForFunction((want) => {
+    const s = document.querySelector<HTMLElement>('#model-status');
+    return s?.textContent?.startsWith(want) && s.dataset.state !== 'loading';
+  }, id);
+  return (await p.getAttribute('#model-status', 'data-state')) ?? '';
+}
+
+/** Types `text` one key at a time after clearing the prefix, then waits for the bars to show `ids`. */
+async function typePrefix(p: Page, text: string, ids: ArrayLike<number>): Promise<void> {
+  await p.fill('#prefix-input', '');
+  await p.type('#prefix-input', text);
+  await p.waitForSelector(`#next-bars[data-prefix-ids="${Array.from(ids).join(' ')}"]`);
+}
+
+async function bars(p: Page): Promise<{ id: number; token: string; probability: number }[]> {
+  return p.$$eval('#next-bars li:not([hidden])', (rows) =>
+    rows.map((r) => ({ id: Number(r.getAttribute('data-id')), token: r.getAttribute('data-token') ?? '', probability: Number(r.getAttribute('data-probability')) })),
+  );
+}
+
+async function shot(p: Page, name: string, selector?: string): Promise<void> {
+  const path = join(artifactsDir, `${name}.png`);
+  if (selector) await p.locator(selector).screenshot({ path });
+  else await p.screenshot({ path, fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  site = prepareSite();
+  server = await serveStatic(site.root);
+  gru = await referenceModel(join(fixturesDir, 'gru-tiny'));
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.dispose();
+});
+
+describe('playground in Chromium', () => {
+  it('loads the GRU from a static host and labels every control', async () => {
+    await openModel(page, 'gru-tiny');
+    expect(await page.getAttribute('#model-status', 'data-state')).toBe('ready');
+    expect(await page.textContent('#model-info')).toContain('gru');
+    const unlabelled = await page.$$eval('input, select, textarea', (els) =>
+      els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+    await shot(page, 'model-picker', '#picker');
+  });
+
+  it('shows next-token bars equal to core and onnxruntime-node, feeding only new characters', async () => {
+    const vocab = Vocab.fromJSON(gru.manifest.vocab);
+    const prefix = 'the hat sat';
+    const { ids } = encodePrefix(prefix, gru.manifest.text, vocab);
+    await typePrefix(page, prefix, ids);
+    const shown = await bars(page);
+    const core = coreNextProbs(gru, ids);
+    const ort = await ortNextProbs(gru, ids);
+    expect(shown.map((b) => b.id)).toEqual(topIndices(core, 10));
+    for (const b of shown) {
+      expect(Math.abs(b.probability - (core[b.id] as number))).toBeLessThanOrEqual(TOL);
+      expect(Math.abs(b.probability - (ort[b.id] as number))).toBeLessThanOrEqual(TOL);
+      expect(b.token).toBe(vocab.tokenOf(b.id));
+    }
+    // Typed one key at a time, so the last keystroke fed one character and reused the rest.
+    expect(await page.getAttribute('#next-bars', 'data-fed')).toBe('1');
+    expect(await page.getAttribute('#next-bars', 'data-reused')).toBe(String(ids.length - 1));
+
+    // A trailing space is a token the bars answer for.
+    await page.type('#prefix-input', ' ');
+    const withSpace = encodePrefix(`${prefix} `, gru.manifest.text, vocab).ids;
+    await page.waitForSelector(`#next-bars[data-prefix-ids="${Array.from(withSpace).join(' ')}"]`);
+    const after = coreNextProbs(gru, withSpace);
+    for (const b of await bars(page)) expect(Math.abs(b.probability - (after[b.id] as number))).toBeLessThanOrEqual(TOL);
+    await shot(page, 'next-token-gru', '#next-view');
+  });
+
+  it('generates the text core generates for the same seed and sampling settings', async () => {
+    const settings = { prompt: 'the ', temperature: 0.8, topK: 6, topP: 0.95, seed: 42, maxTokens: 60 };
+    await page.fill('#gen-prompt', settings.prompt);
+    await page.fill('#gen-temperature', String(settings.temperature));
+    await page.fill('#gen-topk', String(settings.topK));
+    await page.fill('#gen-topp', String(settings.topP));
+    await page.fill('#gen-seed', String(settings.seed));
+    await page.fill('#gen-length', String(settings.maxTokens));
+    await page.click('#gen-start');
+    await page.waitForSelector('#gen-output[data-state="done"]');
+    const generated = await page.getAttribute('#gen-output', 'data-generated');
+    const vocab = Vocab.fromJSON(gru.manifest.vocab);
+    const { ids } = encodeText(settings.prompt, gru.manifest.text, vocab);
+    const expected = vocab.decode([...generateTokens(gru.rnn, ids, settings)]).join('');
+    expect((await page.getAttribute('#gen-output', 'data-ids'))?.split(' ')).toHaveLength(settings.maxTokens);
+    expect(generated).toBe(expected);
+    expect(await page.getAttribute('#gen-output', 'data-finish')).toBe('length');
+    const api = process.env.SEQLM_API_URL;
+    if (api) {
+      // With the edge API running (wrangler dev), the same request must give the same text.
+      const { prompt, maxTokens, temperature, topK, topP, seed } = settings;
+      const res = await fetch(new URL('/v1/models/gru-tiny/generate', api), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt, maxTokens, temperature, topK, topP, seed }),
+      });
+      expect(((await res.json()) as { text: string }).text).toBe(generated);
+    }
+    await shot(page, 'generate', '#gen-view');
+  });
+
+  it('scores a text with the GRU and the n-gram side by side', async () => {
+    const text = 'the hat is here and the sea is near';
+    await page.fill('#score-text', text);
+    await page.selectOption('#score-model-a', 'gru-tiny');
+    await page.selectOption('#score-model-b', 'ngram-char3');
+    await page.click('#score-run');
+    await page.waitForSelector('#score-a[data-state="done"][data-perplexity]');
+    await page.waitForSelector('#score-b[data-state="done"][data-perplexity]');
+    const vocab = Vocab.fromJSON(gru.manifest.vocab);
+    const ids = encodeText(text, gru.manifest.text, vocab).ids;
+    const pplA = Number(await page.getAttribute('#score-a', 'data-perplexity'));
+    expect(Math.abs(pplA / corePerplexity(gru, ids) - 1)).toBeLessThanOrEqual(TOL);
+    expect(await page.getAttribute('#score-a', 'data-scored')).toBe(String(ids.length - 1));
+
+    const ngram = siteNgram();
+    const ngramIds = ngram.vocab.encode(encodeText(text, { tokenizer: 'char', normalization: 'd2l' }, ngram.vocab).tokens);
+    const expected = scoreIds(ngram, ngramIds);
+    const pplB = Number(await page.getAttribute('#score-b', 'data-perplexity'));
+    expect(Math.abs(pplB / (expected.perplexity as number) - 1)).toBeLessThanOrEqual(1e-9);
+    expect(await page.getAttribute('#score-b', 'data-scored')).toBe(String(expected.tokens));
+    // One coloured cell per token, plus </s> for the n-gram.
+    expect(await page.locator('#score-a .heat span').count()).toBe(ids.length);
+    expect(await page.locator('#score-b .heat span').count()).toBe(ngramIds.length + 1);
+    await shot(page, 'score', '#score-view');
+  });
+
+  it('switches to the n-gram model: bars equal core, corpus view plots Zipf', async () => {
+    expect(await pickModel(page, 'ngram-char3')).toBe('ready');
+    const ngram = siteNgram();
+    const prefix = 'the time trav';
+    const { ids } = encodePrefix(prefix, { tokenizer: 'char', normalization: 'd2l' }, ngram.vocab);
+    await typePrefix(page, prefix, ids);
+    const p = ngram.distribution([ngram.bos, ...ids]);
+    const shown = await bars(page);
+    expect(shown.map((b) => b.id)).toEqual(topIndices(p, 10));
+    for (const b of shown) expect(Math.abs(b.probability - (p[b.id] as number))).toBeLessThanOrEqual(1e-12);
+    expect(shown[0]?.token).toBe('e'); // "the time trav" → "e" in The Time Traveller
+    await shot(page, 'next-token-ngram', '#next-view');
+    await page.waitForSelector('#corpus-chart svg');
+    expect(await page.locator('#corpus-facts li').count()).toBe(3);
+    await shot(page, 'corpus', '#corpus-view');
+  });
+
+  it('shows a clear message for a model whose file does not match its manifest', async () => {
+    expect(await pickModel(page, 'gru-corrupt')).toBe('error');
+    expect(await page.getAttribute('#model-error', 'data-code')).toBe('HASH_MISMATCH');
+    expect(await page.textContent('#model-error')).toContain('does not match its manifest');
+    expect(await page.isVisible('#views')).toBe(false);
+    await shot(page, 'error-hash-mismatch', '#picker');
+  });
+
+  it('shows a clear message for an invalid manifest, and recovers on a good model', async () => {
+    expect(await pickModel(page, 'gru-bad-manifest')).toBe('error');
+    expect(await page.getAttribute('#model-error', 'data-code')).toBe('MANIFEST_INVALID');
+    expect(await page.textContent('#model-error')).toContain('schemaVersion');
+    await shot(page, 'error-bad-manifest', '#picker');
+    expect(await pickModel(page, 'gru-tiny')).toBe('ready');
+    expect(await page.isVisible('#model-error')).toBe(false);
+  });
+
+  it('says so when the browser has no WebAssembly', async () => {
+    const p = await browser.newPage();
+    await p.addInitScript(() => Reflect.deleteProperty(globalThis, 'WebAssembly'));
+    await openModel(p, 'gru-tiny');
+    expect(await p.getAttribute('#model-error', 'data-code')).toBe('UNSUPPORTED');
+    expect(await p.textContent('#model-error')).toContain('WebAssembly');
+    await p.close();
+  });
+
+  it('fits a phone-width screen', async () => {
+    const p = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    await openModel(p, 'ngram-char3');
+    await p.click('#score-run');
+    await p.waitForSelector('#score-b[data-state="done"]');
+    await p.waitForSelector('#corpus-chart svg');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(p, 'phone');
+    await p.close();
+  });
+
+  it('keeps working offline once loaded', async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await openModel(p, 'gru-tiny');
+    await p.waitForSelector('body[data-offline="ready"]', { timeout: 20_000 });
+    await context.setOffline(true);
+    await p.reload();
+    await p.waitForSelector('#model-status:is([data-state="ready"], [data-state="error"])');
+    expect(await p.getAttribute('#model-status', 'data-state')).toBe('ready');
+    await p.fill('#prefix-input', 'the ');
+    await p.waitForSelector('#next-bars[data-prefix-ids="2 6 5 1"]');
+    await context.close();
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+function siteNgram(): NgramModel {
+  const dir = join(site.root, 'models', 'ngram-char3');
+  const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8')) as NgramManifest;
+  return loadNgram(manifest, new Uint8Array(readFileSync(join(dir, 'model.ngram'))));
+}

@@ -1,0 +1,42 @@
+/**
+ * The one module that touches onnxruntime-web. It loads the wasm-only build
+ * (no WebGPU/WebGL code in the bundle) and points it at the copy of the .wasm
+ * that Vite emits next to the bundle, so the site needs nothing from another
+ * origin and keeps working from any static host.
+ */
+import * as ort from 'onnxruntime-web/wasm';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { SeqlmError } from '@seqlm/core/errors';
+
+export { ort };
+export type InferenceSession = ort.InferenceSession;
+
+let configured = false;
+
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, document.baseURI).href };
+  // Threads need SharedArrayBuffer, which only a cross-origin isolated page has;
+  // a plain static host is not, and these models are far too small to gain from them.
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated === true ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  ort.env.wasm.proxy = false;
+}
+
+/** Throws `UNSUPPORTED` when this browser cannot run onnxruntime-web at all. */
+export function checkBrowserSupport(): void {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    throw new SeqlmError('UNSUPPORTED', 'this browser has no WebAssembly, which the neural models need; the n-gram models still work');
+  }
+}
+
+/** A session on the wasm backend for the ONNX graph in `bytes`. */
+export async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
+  checkBrowserSupport();
+  configure();
+  try {
+    return await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  } catch (error) {
+    throw new SeqlmError('MODEL_INVALID', `onnxruntime could not load the graph: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+  }
+}

@@ -1,0 +1,155 @@
+import { SeqlmError } from '@seqlm/core/errors';
+import { Rng } from '@seqlm/core/random';
+import { checkSamplingOptions, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
+import type { LanguageModel } from '../models/language-model.ts';
+import { showError } from './errors.ts';
+import { yieldToBrowser } from './dom.ts';
+
+export interface GenerateSettings extends SamplingOptions {
+  prompt: string;
+  seed: number;
+  maxTokens: number;
+}
+
+export interface GenerateControls {
+  form: HTMLFormElement;
+  prompt: HTMLInputElement;
+  temperature: HTMLInputElement;
+  topK: HTMLInputElement;
+  topP: HTMLInputElement;
+  seed: HTMLInputElement;
+  length: HTMLInputElement;
+  start: HTMLButtonElement;
+  stop: HTMLButtonElement;
+  output: HTMLOutputElement;
+  error: HTMLElement;
+}
+
+const MAX_TOKENS = 2000;
+
+/** Reads the form; blank top-k means all tokens. Throws `INVALID_ARGUMENT` naming the bad field. */
+export function readSettings(values: { prompt: string; temperature: string; topK: string; topP: string; seed: string; length: string }): GenerateSettings {
+  const num = (name: string, raw: string): number => {
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v)) throw new SeqlmError('INVALID_ARGUMENT', `${name} must be a number, got "${raw}"`);
+    return v;
+  };
+  const seed = num('seed', values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SeqlmError('INVALID_ARGUMENT', `seed must be an integer in [0, 2^32), got ${seed}`);
+  const maxTokens = num('length', values.length);
+  if (!Number.isSafeInteger(maxTokens) || maxTokens < 1 || maxTokens > MAX_TOKENS) {
+    throw new SeqlmError('INVALID_ARGUMENT', `length must be an integer from 1 to ${MAX_TOKENS}, got ${maxTokens}`);
+  }
+  const settings: GenerateSettings = { prompt: values.prompt, seed, maxTokens, temperature: num('temperature', values.temperature), topP: num('top-p', values.topP) };
+  if (values.topK.trim() !== '') settings.topK = num('top-k', values.topK);
+  checkSamplingOptions(settings);
+  return settings;
+}
+
+/**
+ * Sampling as the edge API does it, so the same seed gives the same text: the
+ * prompt goes through the model in one pass, then each token is drawn with
+ * core's `sampleToken` from one `Rng(seed)` and fed back (D2L 9.5 `predict`).
+ * A stop id ends generation and is not shown. Yields `[id, token]` pairs.
+ */
+export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<[number, string], 'length' | 'stop'> {
+  const { ids } = model.encode(settings.prompt);
+  if (ids.length === 0 && model.manifest.kind !== 'ngram') {
+    throw new SeqlmError('INVALID_ARGUMENT', `the prompt has no tokens after "${model.manifest.text.normalization}" normalisation; a ${model.manifest.kind} model needs at least one`);
+  }
+  const options: SamplingOptions = { temperature: settings.temperature };
+  if (settings.topK !== undefined) options.topK = settings.topK;
+  if (settings.topP !== undefined) options.topP = settings.topP;
+  const rng = new Rng(settings.seed);
+  const stop = new Set(model.stopIds);
+  const decoder = await model.decoder(ids);
+  for (let i = 0; i < settings.maxTokens; i++) {
+    const id = sampleToken(decoder.scores, options, rng);
+    if (stop.has(id)) return 'stop';
+    yield [id, model.vocab.tokenOf(id)];
+    if (i + 1 < settings.maxTokens) await decoder.push(id);
+  }
+  return 'length';
+}
+
+/** The generate form: streams tokens into the output and stops on request. */
+export class GenerateView {
+  readonly #c: GenerateControls;
+  #model: LanguageModel | null = null;
+  #stopRequested = false;
+  #running = false;
+
+  constructor(controls: GenerateControls) {
+    this.#c = controls;
+    controls.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.run();
+    });
+    controls.stop.addEventListener('click', () => (this.#stopRequested = true));
+  }
+
+  setModel(model: LanguageModel): void {
+    this.#stopRequested = this.#running;
+    this.#model = model;
+  }
+
+  async run(): Promise<void> {
+    const c = this.#c;
+    const model = this.#model;
+    if (model === null || this.#running) return;
+    let settings: GenerateSettings;
+    try {
+      settings = readSettings({ prompt: c.prompt.value, temperature: c.temperature.value, topK: c.topK.value, topP: c.topP.value, seed: c.seed.value, length: c.length.value });
+    } catch (error) {
+      showError(c.error, error);
+      c.output.dataset.state = 'invalid';
+      return;
+    }
+    showError(c.error, null);
+    this.#running = true;
+    this.#stopRequested = false;
+    c.start.disabled = true;
+    c.stop.disabled = false;
+    const promptSpan = document.createElement('span');
+    promptSpan.className = 'prompt';
+    promptSpan.textContent = model.detokenize(model.encode(settings.prompt).tokens);
+    const textNode = document.createTextNode('');
+    c.output.replaceChildren(promptSpan, textNode);
+    c.output.dataset.state = 'running';
+    const tokens: string[] = [];
+    const ids: number[] = [];
+    let finish: string = 'length';
+    let lastYield = performance.now();
+    try {
+      const it = sampleText(model, settings);
+      for (let step = await it.next(); ; step = await it.next()) {
+        if (step.done) {
+          finish = step.value;
+          break;
+        }
+        ids.push(step.value[0]);
+        tokens.push(step.value[1]);
+        textNode.data = (model.manifest.text.tokenizer === 'char' ? '' : ' ') + model.detokenize(tokens);
+        if (performance.now() - lastYield > 16) {
+          await yieldToBrowser();
+          lastYield = performance.now();
+        }
+        if (this.#stopRequested) {
+          finish = 'stopped';
+          break;
+        }
+      }
+    } catch (error) {
+      finish = 'error';
+      showError(c.error, error);
+    } finally {
+      this.#running = false;
+      c.start.disabled = false;
+      c.stop.disabled = true;
+    }
+    c.output.dataset.generated = model.detokenize(tokens);
+    c.output.dataset.ids = ids.join(' ');
+    c.output.dataset.finish = finish;
+    c.output.dataset.state = 'done';
+  }
+}
