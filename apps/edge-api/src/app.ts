@@ -1,17 +1,70 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
+import type { Env } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core';
-import { renderError, notFound } from './errors.ts';
+import { errorResponse, notFound, renderError } from './errors.ts';
+import { MAX_BODY_BYTES, MAX_TEXT_CHARS } from './limits.ts';
+import type { ModelRegistry } from './models/registry.ts';
+import { generateRoutes } from './routes/generate.ts';
+import { healthRoutes } from './routes/health.ts';
+import { modelRoutes } from './routes/models.ts';
+import { nextRoutes } from './routes/next.ts';
+import { openapiRoutes } from './routes/openapi.ts';
+import { scoreRoutes } from './routes/score.ts';
 
-/** The API as a plain Hono app, so tests can call `app.request()` without a server. */
-export function createApp(): Hono {
-  const app = new Hono();
+export interface AppOptions {
+  /** Origins allowed by CORS (the playground's); default: the Vite dev server's. */
+  corsOrigins?: readonly string[];
+}
+
+export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+
+// Too-long texts are 413 as the README promises; every other failed check is
+// 400. Both use the error envelope rather than zod-openapi's default body.
+const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
+  if (result.success) return;
+  const issues = result.error.issues;
+  const tooLong = issues.find((i) => i.code === 'too_big' && i.origin === 'string' && (i.path[0] === 'text' || i.path[0] === 'prompt'));
+  if (tooLong !== undefined) {
+    return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${MAX_TEXT_CHARS} characters`);
+  }
+  const message = issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`)
+    .join('; ');
+  return errorResponse(c, 'INVALID_ARGUMENT', message);
+};
+
+/** The API as a plain Hono app over a model registry, so tests can call `app.request()` without a server. */
+export function createApp(registry: ModelRegistry, options: AppOptions = {}): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const origins = options.corsOrigins ?? DEFAULT_CORS_ORIGINS;
   app.use('*', requestId());
-  app.use('*', cors());
-  app.get('/health', (c) =>
-    c.json({ status: 'ok', normalizations: NORMALIZATIONS, tokenizers: TOKENIZERS }),
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (origins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: ['X-Request-Id'],
+      maxAge: 86_400,
+    }),
   );
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  const deps = { registry };
+  healthRoutes(app, deps);
+  modelRoutes(app, deps);
+  nextRoutes(app, deps);
+  generateRoutes(app, deps);
+  scoreRoutes(app, deps);
+  openapiRoutes(app);
   app.notFound((c) => notFound(c));
   app.onError((error, c) => renderError(error, c));
   return app;

@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isSeqlmError } from '@seqlm/core';
 
 /** Every error leaves the API as `{error: {code, message}}` with a status from one place. */
@@ -6,25 +8,95 @@ export interface ErrorBody {
   error: { code: string; message: string; requestId?: string };
 }
 
-const STATUS_BY_CODE: Record<string, 400 | 404 | 413 | 415 | 422> = {
+/**
+ * The one table from error code to HTTP status: the API's own codes first,
+ * then the `SeqlmError` codes @seqlm/core can raise while serving a request.
+ * A code missing here is a bug and leaves as 500.
+ */
+export const STATUS_BY_CODE = {
+  // Request problems.
   INVALID_ARGUMENT: 400,
-  VOCAB_OOV: 422,
+  MALFORMED_JSON: 400,
   NOT_FOUND: 404,
-};
+  MODEL_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VOCAB_OOV: 422,
+  // A model whose files failed validation when first loaded is never served.
+  MODEL_UNAVAILABLE: 503,
+  MANIFEST_INVALID: 503,
+  HASH_MISMATCH: 503,
+  MODEL_INVALID: 503,
+  INTERNAL: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ApiErrorCode = keyof typeof STATUS_BY_CODE;
+
+/** An error the API raises itself; `renderError` turns it into the envelope with the table's status. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+export function statusOf(code: string): ContentfulStatusCode {
+  return (STATUS_BY_CODE as Record<string, ContentfulStatusCode>)[code] ?? 500;
+}
 
 export function errorBody(c: Context, code: string, message: string): ErrorBody {
   const requestId = c.get('requestId') as string | undefined;
   return { error: { code, message, ...(requestId ? { requestId } : {}) } };
 }
 
+export function errorResponse(c: Context, code: ApiErrorCode, message: string): Response {
+  return c.json(errorBody(c, code, message), statusOf(code));
+}
+
 export function notFound(c: Context): Response {
-  return c.json(errorBody(c, 'NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+  return errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+}
+
+// Hono's built-in validators and middleware throw HTTPException; their status
+// says which of our codes applies, so clients see one vocabulary of codes.
+function codeOfHttpException(error: HTTPException): ApiErrorCode {
+  switch (error.status) {
+    case 400:
+      return /json/i.test(error.message) && !/content-type/i.test(error.message) ? 'MALFORMED_JSON' : 'INVALID_ARGUMENT';
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    default:
+      return error.status < 500 ? 'INVALID_ARGUMENT' : 'INTERNAL';
+  }
+}
+
+function messageOfHttpException(code: ApiErrorCode, error: HTTPException): string {
+  switch (code) {
+    case 'MALFORMED_JSON':
+      return 'the request body is not valid JSON';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'the request body must be JSON (Content-Type: application/json)';
+    case 'INVALID_ARGUMENT':
+      return /content-type/i.test(error.message) ? 'the request needs a JSON body (Content-Type: application/json)' : error.message;
+    default:
+      return error.message;
+  }
 }
 
 export function renderError(error: unknown, c: Context): Response {
-  if (isSeqlmError(error)) {
-    return c.json(errorBody(c, error.code, error.message), STATUS_BY_CODE[error.code] ?? 400);
+  if (error instanceof ApiError) return errorResponse(c, error.code, error.message);
+  if (isSeqlmError(error)) return c.json(errorBody(c, error.code, error.message), statusOf(error.code));
+  if (error instanceof HTTPException) {
+    const code = codeOfHttpException(error);
+    return errorResponse(c, code, messageOfHttpException(code, error));
   }
   console.error(error);
-  return c.json(errorBody(c, 'INTERNAL', 'internal error'), 500);
+  return errorResponse(c, 'INTERNAL', 'internal error');
 }

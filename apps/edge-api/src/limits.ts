@@ -1,0 +1,27 @@
+/**
+ * Request limits, in one place so the schemas, the OpenAPI document and the
+ * README agree. Sized from the measured in-worker costs on the default model
+ * (a char GRU with H = 256: ~0.025 ms per prompt token in the one prefill run,
+ * ~0.05 ms per generated token) so that a request at either limit stays near
+ * the Workers free plan's 10 ms CPU budget; the README has the figures.
+ */
+
+/** Largest request body read at all; anything bigger is refused (413) before parsing. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Longest `text` (next, score) or `prompt` (generate), in UTF-16 code units, before normalisation (413 above). */
+export const MAX_TEXT_CHARS = 400;
+
+/** Most tokens one /generate call may ask for (400 above). */
+export const MAX_GENERATE_TOKENS = 200;
+
+/** Largest `topK` accepted anywhere; it is clamped to the vocabulary size. */
+export const MAX_TOP_K = 65_536;
+/** Tokens listed by /next when `topK` is not given. */
+export const DEFAULT_NEXT_TOP_K = 10;
+
+/** Temperatures above this flatten any distribution to uniform for practical purposes. */
+export const MAX_TEMPERATURE = 100;
+
+/** Seeds are unsigned 32-bit integers, so a seed round-trips through any client. */
+export const MAX_SEED = 0xffff_ffff;

@@ -1,0 +1,112 @@
+import { validateManifest } from '@seqlm/core';
+import { ApiError } from '../errors.ts';
+import type { LanguageModel } from './language-model.ts';
+import { NeuralModel } from './neural-model.ts';
+import { NgramModel } from './ngram-model.ts';
+import { checkSource, type ModelSource, type ServableManifest } from './source.ts';
+
+/** A model directory that is not served, and why (shown by /health and in 503 answers). */
+export interface RejectedModel {
+  id: string;
+  dir: string;
+  reason: string;
+}
+
+/**
+ * Every configured model, each validated and loaded at most once per isolate.
+ * The manifest is checked when the registry is first used (cheap, so listings
+ * are right); the served file's size and sha256 when the model is first asked
+ * for, just before its ONNX session or n-gram trie is built. Failing either
+ * moves the model to `rejected` for the rest of the isolate's life.
+ */
+export class ModelRegistry {
+  readonly #sources: Map<string, ModelSource>;
+  readonly #rejected = new Map<string, RejectedModel>();
+  // Build-time rejections are reported as given; one may share an id with a served model (a duplicate directory name).
+  readonly #rejectedAtBuild: readonly RejectedModel[];
+  readonly #manifests = new Map<string, ServableManifest>();
+  readonly #loaded = new Map<string, Promise<LanguageModel>>();
+  #checked = false;
+
+  constructor(sources: readonly ModelSource[], rejected: readonly RejectedModel[] = []) {
+    this.#sources = new Map(sources.map((s) => [s.id, s]));
+    this.#rejectedAtBuild = rejected.filter((r) => this.#sources.has(r.id));
+    for (const r of rejected) if (!this.#sources.has(r.id)) this.#rejected.set(r.id, r);
+  }
+
+  /** Ids of the models that are served, in configuration order. */
+  ids(): string[] {
+    this.#checkManifests();
+    return [...this.#manifests.keys()].filter((id) => !this.#rejected.has(id));
+  }
+
+  rejected(): RejectedModel[] {
+    this.#checkManifests();
+    return [...this.#rejected.values(), ...this.#rejectedAtBuild];
+  }
+
+  /** The validated manifest of a served model; throws `MODEL_NOT_FOUND` / `MODEL_UNAVAILABLE`. */
+  manifest(id: string): ServableManifest {
+    this.#checkManifests();
+    this.#assertServed(id);
+    return this.#manifests.get(id) as ServableManifest;
+  }
+
+  /** The model, loaded on first use and shared by every later request in this isolate. */
+  async get(id: string): Promise<LanguageModel> {
+    this.manifest(id);
+    let loading = this.#loaded.get(id);
+    if (loading === undefined) {
+      loading = this.#load(this.#sources.get(id) as ModelSource);
+      this.#loaded.set(id, loading);
+    }
+    return loading;
+  }
+
+  async #load(source: ModelSource): Promise<LanguageModel> {
+    const check = checkSource(source);
+    if (!check.ok) {
+      this.#reject(source, check.reason);
+      throw this.#unavailable(source.id);
+    }
+    const manifest = this.#manifests.get(source.id) as ServableManifest;
+    try {
+      if (manifest.kind === 'ngram') return NgramModel.load(source.id, manifest, source.files[manifest.ngram.file] as ArrayBuffer);
+      return await NeuralModel.load(source.id, manifest, source.files[manifest.onnx?.file ?? ''] as ArrayBuffer);
+    } catch (error) {
+      this.#reject(source, `the model failed to load: ${error instanceof Error ? error.message : String(error)}`);
+      throw this.#unavailable(source.id);
+    }
+  }
+
+  #reject(source: ModelSource, reason: string): void {
+    console.error(`seqlm edge-api: model "${source.id}" (${source.dir}) is not served: ${reason}`);
+    this.#rejected.set(source.id, { id: source.id, dir: source.dir, reason });
+  }
+
+  #assertServed(id: string): void {
+    if (this.#rejected.has(id)) throw this.#unavailable(id);
+    if (!this.#manifests.has(id)) throw new ApiError('MODEL_NOT_FOUND', `no model "${id}"; GET /v1/models lists them`);
+  }
+
+  #unavailable(id: string): ApiError {
+    return new ApiError('MODEL_UNAVAILABLE', `model "${id}" is not served: ${this.#rejected.get(id)?.reason ?? 'unknown reason'}`);
+  }
+
+  #checkManifests(): void {
+    if (this.#checked) return;
+    this.#checked = true;
+    for (const source of this.#sources.values()) {
+      if (this.#rejected.has(source.id)) continue;
+      const result = validateManifest(source.manifest);
+      if (!result.ok) {
+        const problems = result.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+        this.#reject(source, `MANIFEST_INVALID: ${problems}`);
+      } else if (result.manifest.kind === 'ts-mlp') {
+        this.#reject(source, 'a ts-mlp model predicts numbers, not tokens; the API serves language models only');
+      } else {
+        this.#manifests.set(source.id, result.manifest);
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { createRoute } from '@hono/zod-openapi';
+import { summarize } from '../models/summary.ts';
+import { ModelList, ModelParams, ModelSummary } from '../schemas.ts';
+import { MODEL_ERRORS, type App, type RouteDeps } from './shared.ts';
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  summary: 'Every served model: kind, tokenizer, vocabulary size, dimensions, training metrics',
+  responses: { 200: { description: 'The served models', content: { 'application/json': { schema: ModelList } } } },
+});
+
+const one = createRoute({
+  method: 'get',
+  path: '/v1/models/{id}',
+  summary: "One model's manifest summary",
+  request: { params: ModelParams },
+  responses: {
+    200: { description: 'The model', content: { 'application/json': { schema: ModelSummary } } },
+    404: MODEL_ERRORS[404],
+    503: MODEL_ERRORS[503],
+  },
+});
+
+export function modelRoutes(app: App, { registry }: RouteDeps): void {
+  app.openapi(list, (c) => c.json({ models: registry.ids().map((id) => summarize(id, registry.manifest(id))) }, 200));
+  app.openapi(one, (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(summarize(id, registry.manifest(id)), 200);
+  });
+}

@@ -1,0 +1,40 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { ErrorResponse } from '../schemas.ts';
+import { ApiError } from '../errors.ts';
+import type { EncodedText, LanguageModel } from '../models/language-model.ts';
+import type { ModelRegistry } from '../models/registry.ts';
+
+/** The app type every route module registers on. */
+export type App = OpenAPIHono;
+
+export interface RouteDeps {
+  registry: ModelRegistry;
+}
+
+const errorContent = { 'application/json': { schema: ErrorResponse } };
+
+/** The error responses every model endpoint can give, for the OpenAPI document. */
+export const MODEL_ERRORS = {
+  400: { description: 'Malformed JSON, a wrong type, a missing field or a value out of range', content: errorContent },
+  404: { description: 'No model with this id', content: errorContent },
+  413: { description: 'The body or its text is over the documented limit', content: errorContent },
+  415: { description: 'The body is not JSON', content: errorContent },
+  503: { description: 'The model failed validation and is not served', content: errorContent },
+} as const;
+
+/** Tokenizes `text` for `model`; a neural model needs at least one token to condition on. */
+export function encodeInput(model: LanguageModel, text: string, field: string): EncodedText {
+  const input = model.encode(text);
+  if (input.ids.length === 0 && model.manifest.kind !== 'ngram') {
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `${field} has no tokens after "${model.manifest.text.normalization}" normalisation; a ${model.manifest.kind} model needs at least one`,
+    );
+  }
+  return input;
+}
+
+/** JSON cannot hold -Infinity: probability 0 is sent as a null log-probability. */
+export function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

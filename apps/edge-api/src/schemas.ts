@@ -1,0 +1,124 @@
+/**
+ * The zod schemas that validate every request body and describe every
+ * response; /openapi.json is generated from these same objects, so the
+ * document cannot drift from what the handlers accept.
+ */
+import { z } from '@hono/zod-openapi';
+import { MAX_GENERATE_TOKENS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
+
+const text = z
+  .string()
+  .max(MAX_TEXT_CHARS)
+  .openapi({
+    description: `Input text, at most ${MAX_TEXT_CHARS} characters (413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`.`,
+    example: 'the time traveller',
+  });
+
+const topK = z.int().min(1).max(MAX_TOP_K).openapi({ description: 'Keep only the k most likely tokens (clamped to the vocabulary size).' });
+
+export const ModelParams = z.object({
+  id: z.string().min(1).max(128).openapi({ param: { name: 'id', in: 'path' }, example: 'gru-tiny' }),
+});
+
+export const NextRequest = z
+  .strictObject({
+    text,
+    topK: topK.default(DEFAULT_NEXT_TOP_K),
+    full: z.boolean().default(false).openapi({ description: 'Also return the whole distribution, indexed by token id.' }),
+  })
+  .openapi('NextRequest');
+
+export const GenerateRequest = z
+  .strictObject({
+    prompt: text,
+    maxTokens: z.int().min(1).max(MAX_GENERATE_TOKENS).openapi({ description: `Tokens to generate, 1..${MAX_GENERATE_TOKENS}.` }),
+    temperature: z
+      .number()
+      .gt(0)
+      .max(MAX_TEMPERATURE)
+      .default(1)
+      .openapi({ description: 'Divides the logits before the softmax; > 0 (use topK: 1 for greedy decoding).' }),
+    topK: topK.optional(),
+    topP: z.number().gt(0).max(1).optional().openapi({ description: 'Nucleus sampling mass, in (0, 1].' }),
+    seed: z.int().min(0).max(MAX_SEED).default(0).openapi({ description: 'The same seed, model and prompt give the same tokens.' }),
+    stream: z.boolean().default(false).openapi({ description: 'Answer with Server-Sent Events: one `token` event per token, then one `done` event.' }),
+  })
+  .openapi('GenerateRequest');
+
+export const ScoreRequest = z.strictObject({ text }).openapi('ScoreRequest');
+
+export type NextInput = z.infer<typeof NextRequest>;
+export type GenerateInput = z.infer<typeof GenerateRequest>;
+export type ScoreInput = z.infer<typeof ScoreRequest>;
+
+// JSON has no Infinity: a log-probability of -Infinity (probability 0) is sent as null.
+const logProb = z.number().nullable().openapi({ description: 'Natural log; null where the probability is 0.' });
+
+export const TextInfo = z.object({
+  tokens: z.int().openapi({ description: 'Tokens after normalisation and tokenization.' }),
+  oov: z.int().openapi({ description: 'Tokens outside the vocabulary, mapped to <unk>.' }),
+});
+
+export const ModelSummary = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['rnn', 'gru', 'lstm', 'ngram']),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    tokenizer: z.enum(['char', 'word']),
+    normalization: z.enum(['d2l', 'raw']),
+    vocabSize: z.int(),
+    dims: z.record(z.string(), z.unknown()).openapi({ description: 'Neural: hiddenSize, numLayers, embedding. N-gram: order, estimator, counts.' }),
+    training: z.record(z.string(), z.unknown()).openapi({ description: 'Corpus, epochs, final train/validation perplexity, backend, time.' }),
+  })
+  .openapi('ModelSummary');
+
+export const ModelList = z.object({ models: z.array(ModelSummary) }).openapi('ModelList');
+
+export const TokenProb = z.object({ id: z.int(), token: z.string(), prob: z.number(), logProb });
+
+export const NextResponse = z
+  .object({
+    model: z.string(),
+    input: TextInfo,
+    top: z.array(TokenProb),
+    probs: z.array(z.number()).optional().openapi({ description: 'The full distribution by token id, when `full` was set.' }),
+  })
+  .openapi('NextResponse');
+
+export const GenerateResponse = z
+  .object({
+    model: z.string(),
+    input: TextInfo,
+    text: z.string(),
+    ids: z.array(z.int()),
+    tokens: z.array(z.string()),
+    logProbs: z.array(logProb).openapi({ description: "Each generated token's log-probability under the model (temperature 1, no truncation)." }),
+    totalLogProb: logProb,
+    finishReason: z.enum(['length', 'stop']),
+  })
+  .openapi('GenerateResponse');
+
+export const ScoreResponse = z
+  .object({
+    model: z.string(),
+    input: TextInfo,
+    scored: z.int().openapi({ description: 'Tokens that received a probability (see the README for which).' }),
+    tokens: z.array(z.string()),
+    logProbs: z.array(logProb),
+    crossEntropy: z.object({ nats: z.number(), bits: z.number() }).nullable(),
+    perplexity: z.number().nullable().openapi({ description: 'exp(cross-entropy in nats); null when nothing was scored or a token has probability 0.' }),
+  })
+  .openapi('ScoreResponse');
+
+export const ErrorResponse = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }) })
+  .openapi('Error');
+
+export const HealthResponse = z
+  .object({
+    status: z.literal('ok'),
+    models: z.array(z.string()),
+    rejected: z.array(z.object({ id: z.string(), reason: z.string() })),
+  })
+  .openapi('Health');

@@ -1,0 +1,123 @@
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, MAX_GENERATE_TOKENS, MAX_TEXT_CHARS, MAX_TOP_K } from '../src/limits.ts';
+import { BASE, FIXTURE_VOCAB, post, type ErrorBody } from './helpers.ts';
+
+const NEXT = '/v1/models/gru-tiny/next';
+const GENERATE = '/v1/models/gru-tiny/generate';
+const SCORE = '/v1/models/gru-tiny/score';
+
+async function expectError(res: Response, status: number, code: string, messagePart?: RegExp): Promise<ErrorBody> {
+  const body = (await res.json()) as ErrorBody;
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  if (messagePart) expect(body.error.message).toMatch(messagePart);
+  expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+  return body;
+}
+
+describe('bad input gets a 4xx with the error envelope', () => {
+  it('malformed JSON is 400 MALFORMED_JSON on every model endpoint', async () => {
+    for (const path of [NEXT, GENERATE, SCORE]) await expectError(await post(path, '{"text": "the'), 400, 'MALFORMED_JSON');
+  });
+
+  it('a body that is JSON but not an object is 400', async () => {
+    for (const body of ['[]', 'null', '"the time"', '42']) await expectError(await post(NEXT, body), 400, 'INVALID_ARGUMENT');
+  });
+
+  it('wrong types are 400 and name the field', async () => {
+    await expectError(await post(NEXT, { text: 5 }), 400, 'INVALID_ARGUMENT', /text/);
+    await expectError(await post(NEXT, { text: 'the', topK: '3' }), 400, 'INVALID_ARGUMENT', /topK/);
+    await expectError(await post(NEXT, { text: 'the', full: 'yes' }), 400, 'INVALID_ARGUMENT', /full/);
+    await expectError(await post(GENERATE, { prompt: 'the', maxTokens: 5, stream: 1 }), 400, 'INVALID_ARGUMENT', /stream/);
+    await expectError(await post(GENERATE, { prompt: 'the', maxTokens: 5, seed: 1.5 }), 400, 'INVALID_ARGUMENT', /seed/);
+  });
+
+  it('missing fields are 400', async () => {
+    await expectError(await post(NEXT, {}), 400, 'INVALID_ARGUMENT', /text/);
+    await expectError(await post(SCORE, {}), 400, 'INVALID_ARGUMENT', /text/);
+    await expectError(await post(GENERATE, { maxTokens: 4 }), 400, 'INVALID_ARGUMENT', /prompt/);
+    await expectError(await post(GENERATE, { prompt: 'the' }), 400, 'INVALID_ARGUMENT', /maxTokens/);
+  });
+
+  it('unknown fields are 400, so a misspelt option is never silently ignored', async () => {
+    await expectError(await post(GENERATE, { prompt: 'the', maxTokens: 4, max_tokens: 9 }), 400, 'INVALID_ARGUMENT', /max_tokens/);
+  });
+
+  it('an unknown model is 404 MODEL_NOT_FOUND', async () => {
+    await expectError(await post('/v1/models/no-such-model/next', { text: 'the' }), 404, 'MODEL_NOT_FOUND', /no-such-model/);
+    await expectError(await SELF.fetch(`${BASE}/v1/models/no-such-model`), 404, 'MODEL_NOT_FOUND');
+  });
+
+  it('text or prompt over the character limit is 413; exactly the limit is accepted', async () => {
+    const long = 'a'.repeat(MAX_TEXT_CHARS + 1);
+    await expectError(await post(NEXT, { text: long }), 413, 'PAYLOAD_TOO_LARGE', new RegExp(String(MAX_TEXT_CHARS)));
+    await expectError(await post(SCORE, { text: long }), 413, 'PAYLOAD_TOO_LARGE', /text/);
+    await expectError(await post(GENERATE, { prompt: long, maxTokens: 1 }), 413, 'PAYLOAD_TOO_LARGE', /prompt/);
+    expect((await post(NEXT, { text: 'a'.repeat(MAX_TEXT_CHARS) })).status).toBe(200);
+    expect((await post(GENERATE, { prompt: 'a'.repeat(MAX_TEXT_CHARS), maxTokens: MAX_GENERATE_TOKENS })).status).toBe(200);
+  });
+
+  it('a body over the byte limit is 413 before it is parsed', async () => {
+    await expectError(await post(NEXT, { text: 'the', pad: 'x'.repeat(MAX_BODY_BYTES) }), 413, 'PAYLOAD_TOO_LARGE', /bytes/);
+  });
+
+  it('maxTokens outside 1..limit is 400', async () => {
+    for (const maxTokens of [0, -1, MAX_GENERATE_TOKENS + 1, 2.5]) {
+      await expectError(await post(GENERATE, { prompt: 'the', maxTokens }), 400, 'INVALID_ARGUMENT', /maxTokens/);
+    }
+  });
+
+  it('temperature <= 0, non-finite or above 100 is 400', async () => {
+    for (const temperature of ['0', '-1', '1e999', '-1e999', '101']) {
+      const raw = `{"prompt": "the", "maxTokens": 3, "temperature": ${temperature}}`;
+      await expectError(await post(GENERATE, raw), 400, 'INVALID_ARGUMENT', /temperature/);
+    }
+  });
+
+  it('topK and topP out of range are 400', async () => {
+    for (const topK of [0, -3, 1.5, MAX_TOP_K + 1]) {
+      await expectError(await post(GENERATE, { prompt: 'the', maxTokens: 3, topK }), 400, 'INVALID_ARGUMENT', /topK/);
+      await expectError(await post(NEXT, { text: 'the', topK }), 400, 'INVALID_ARGUMENT', /topK/);
+    }
+    for (const topP of [0, -0.5, 1.01]) {
+      await expectError(await post(GENERATE, { prompt: 'the', maxTokens: 3, topP }), 400, 'INVALID_ARGUMENT', /topP/);
+    }
+  });
+
+  it('a body that is not JSON is 415', async () => {
+    await expectError(await post(NEXT, 'text=the', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(await post(NEXT, '{"text":"the"}', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(await post(NEXT, '{"text":"the"}', {}), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('JSON with a charset parameter is accepted', async () => {
+    const res = await post(NEXT, { text: 'the' }, { 'content-type': 'application/json; charset=utf-8' });
+    expect(res.status).toBe(200);
+  });
+
+  it('characters outside the vocabulary are normalised, then mapped to <unk> and counted', async () => {
+    // d2l normalisation drops digits and punctuation and lowercases; letters the tiny vocabulary lacks become <unk>.
+    const text = 'The QUIZ, 1984!';
+    const normalized = 'the quiz';
+    const oov = Array.from(normalized).filter((ch) => !FIXTURE_VOCAB.includes(ch)).length;
+    expect(oov).toBeGreaterThan(0);
+    const res = await post(NEXT, { text });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { input: { tokens: number; oov: number } };
+    expect(body.input).toEqual({ tokens: normalized.length, oov });
+    const score = (await (await post(SCORE, { text })).json()) as { input: { tokens: number; oov: number }; tokens: string[] };
+    expect(score.input.oov).toBe(oov);
+    expect(score.tokens.filter((t) => t === '<unk>')).toHaveLength(Array.from(normalized.slice(1)).filter((ch) => !FIXTURE_VOCAB.includes(ch)).length);
+  });
+
+  it('text with nothing left after normalisation is 400 for a neural model', async () => {
+    await expectError(await post(NEXT, { text: '1984 !!' }), 400, 'INVALID_ARGUMENT', /normalisation/);
+    await expectError(await post(GENERATE, { prompt: '', maxTokens: 2 }), 400, 'INVALID_ARGUMENT', /prompt/);
+  });
+
+  it('a GET on a POST endpoint is 404 with the envelope', async () => {
+    await expectError(await SELF.fetch(`${BASE}${NEXT}`), 404, 'NOT_FOUND');
+  });
+});

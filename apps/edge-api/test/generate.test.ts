@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_VOCAB, parseSse, post, postJson } from './helpers.ts';
+
+interface GenerateBody {
+  input: { tokens: number; oov: number };
+  text: string;
+  ids: number[];
+  tokens: string[];
+  logProbs: number[];
+  totalLogProb: number;
+  finishReason: string;
+}
+interface NextBody {
+  top: { id: number; prob: number }[];
+  probs: number[];
+}
+
+const GEN = '/v1/models/gru-tiny/generate';
+
+describe('POST /v1/models/:id/generate', () => {
+  it('returns maxTokens tokens with text, ids and log-probabilities that agree', async () => {
+    const { status, body } = await postJson<GenerateBody>(GEN, { prompt: 'the', maxTokens: 12, seed: 7 });
+    expect(status).toBe(200);
+    expect(body.finishReason).toBe('length');
+    expect(body.input).toEqual({ tokens: 3, oov: 0 });
+    expect(body.ids).toHaveLength(12);
+    expect(body.tokens).toEqual(body.ids.map((id) => FIXTURE_VOCAB[id]));
+    expect(body.text).toBe(body.tokens.join(''));
+    expect(body.logProbs).toHaveLength(12);
+    for (const lp of body.logProbs) expect(lp).toBeLessThanOrEqual(0);
+    expect(body.totalLogProb).toBeCloseTo(body.logProbs.reduce((a, b) => a + b, 0), 9);
+  });
+
+  it('is reproducible for a seed and varies across seeds', async () => {
+    const a = await postJson<GenerateBody>(GEN, { prompt: 'the', maxTokens: 20, seed: 1 });
+    const b = await postJson<GenerateBody>(GEN, { prompt: 'the', maxTokens: 20, seed: 1 });
+    expect(b.body.ids).toEqual(a.body.ids);
+    const others = await Promise.all([2, 3, 4].map((seed) => postJson<GenerateBody>(GEN, { prompt: 'the', maxTokens: 20, seed })));
+    expect(others.some((o) => o.body.ids.join() !== a.body.ids.join())).toBe(true);
+  });
+
+  it('with topK 1 decodes greedily: each token is the argmax /next gives for the text so far', async () => {
+    const { body } = await postJson<GenerateBody>(GEN, { prompt: 'shady', maxTokens: 6, topK: 1 });
+    let text = 'shady';
+    for (let i = 0; i < body.ids.length; i++) {
+      const next = await postJson<NextBody>('/v1/models/gru-tiny/next', { text, topK: 1, full: true });
+      const token = body.tokens[i]!;
+      // Only letters survive d2l normalisation as the last character, so stop checking at a space or <unk>.
+      if (!/^[a-z]$/.test(token)) break;
+      expect(body.ids[i]).toBe(next.body.top[0]!.id);
+      expect(Math.abs(body.logProbs[i]! - Math.log(next.body.probs[body.ids[i]!]!))).toBeLessThan(1e-5);
+      text += token;
+    }
+  });
+
+  it('streams one SSE token event per token, then a done event with the same totals', async () => {
+    const request = { prompt: 'the', maxTokens: 10, seed: 3, temperature: 0.8, topP: 0.9 };
+    const plain = await postJson<GenerateBody>(GEN, request);
+    const res = await post(GEN, { ...request, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    const events = parseSse(await res.text());
+    const tokens = events.filter((e) => e.event === 'token');
+    expect(tokens).toHaveLength(10);
+    expect(events.at(-1)?.event).toBe('done');
+    expect(events).toHaveLength(11);
+    const parsed = tokens.map((e) => JSON.parse(e.data) as { index: number; id: number; token: string; logProb: number });
+    parsed.forEach((t, i) => {
+      expect(t.index).toBe(i);
+      expect(tokens[i]!.id).toBe(String(i));
+      expect(t.id).toBe(plain.body.ids[i]);
+      expect(t.token).toBe(plain.body.tokens[i]);
+      expect(t.logProb).toBe(plain.body.logProbs[i]);
+    });
+    const done = JSON.parse(events.at(-1)!.data) as GenerateBody & { count: number };
+    expect(done.text).toBe(plain.body.text);
+    expect(done.ids).toEqual(plain.body.ids);
+    expect(done.count).toBe(10);
+    expect(done.totalLogProb).toBe(plain.body.totalLogProb);
+    expect(done.finishReason).toBe('length');
+  });
+
+  it('reports model errors as JSON before any event is sent', async () => {
+    const res = await post('/v1/models/nope/generate', { prompt: 'the', maxTokens: 3, stream: true });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+});
