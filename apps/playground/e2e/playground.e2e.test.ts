@@ -14,7 +14,7 @@ import { topIndices } from '@seqlm/core/sampling';
 import { encodePrefix, encodeText } from '../src/models/language-model.ts';
 import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
-import { coreNextProbs, corePerplexity, ortNextProbs, referenceModel, type ReferenceModel } from './reference.ts';
+import { coreNextProbs, corePerplexity, ortNextProbs, ortSeriesReference, referenceModel, type ReferenceModel } from './reference.ts';
 
 const TOL = 1e-5;
 
@@ -187,6 +187,38 @@ describe('playground in Chromium', () => {
     await shot(page, 'corpus', '#corpus-view');
   });
 
+  it('runs the time-series MLP: 1-step and 4-step predictions equal onnxruntime-node, MSE per k', async () => {
+    expect(await pickModel(page, 'ts-mlp-tiny')).toBe('ready');
+    expect(await page.isVisible('#views')).toBe(false);
+    await page.waitForSelector('#series-view[data-state="done"][data-k="1"]');
+    await page.selectOption('#series-k', '4');
+    await page.waitForSelector('#series-view[data-state="done"][data-k="4"]');
+    await page.waitForSelector('#series-chart svg');
+    const attr = async (name: string) => (await page.getAttribute('#series-view', name)) ?? '';
+    const numbers = (text: string) => text.split(' ').map(Number);
+    const ref = await ortSeriesReference(join(fixturesDir, 'ts-mlp-tiny'), 4, 64);
+    const maxDiff = (a: number[], b: Float32Array) => (a.length === b.length ? Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) : Infinity);
+
+    const oneStep = numbers(await attr('data-one-step'));
+    expect(oneStep).toHaveLength(ref.x.length - ref.tau);
+    expect(maxDiff(oneStep, ref.oneStep)).toBeLessThanOrEqual(TOL);
+    const kStep = numbers(await attr('data-k-step'));
+    expect(Number(await attr('data-k-start'))).toBe(ref.tau + 3);
+    expect(kStep).toHaveLength(ref.x.length - ref.tau - 64 + 1);
+    expect(maxDiff(kStep, ref.kStep)).toBeLessThanOrEqual(TOL);
+    // The shown 4-step MSE is the one of these predictions against x[τ + 3 + j].
+    const start = ref.tau + 3;
+    const expectedMse = kStep.reduce((s, v, j) => s + (v - ref.x[start + j]!) ** 2, 0) / kStep.length;
+    expect(Math.abs(Number(await attr('data-mse')) / expectedMse - 1)).toBeLessThanOrEqual(1e-9);
+    // ...and, on the regenerated series, the one TF.js measured when the model was trained.
+    const recorded = JSON.parse(readFileSync(join(fixturesDir, 'ts-mlp-tiny', 'manifest.json'), 'utf8')).training.hyperparameters['mse.k4'] as number;
+    expect(Math.abs(expectedMse / recorded - 1)).toBeLessThanOrEqual(1e-4);
+    // 1-step train and held-out rows, then k = 1, 4, 16, 64; the selected one is marked.
+    expect(await page.locator('#series-mse-body tr').count()).toBe(6);
+    expect(await page.locator('#series-mse-body tr.selected').getAttribute('data-k')).toBe('4');
+    await shot(page, 'time-series', '#series-view');
+  });
+
   it('shows a clear message for a model whose file does not match its manifest', async () => {
     expect(await pickModel(page, 'gru-corrupt')).toBe('error');
     expect(await page.getAttribute('#model-error', 'data-code')).toBe('HASH_MISMATCH');
@@ -222,6 +254,16 @@ describe('playground in Chromium', () => {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(p, 'phone');
+    await p.close();
+  });
+
+  it('fits the time-series view on a phone-width screen', async () => {
+    const p = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    await openModel(p, 'ts-mlp-tiny');
+    await p.waitForSelector('#series-view[data-state="done"] #series-chart svg');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(p, 'time-series-phone', '#series-view');
     await p.close();
   });
 

@@ -1,6 +1,7 @@
 import type { LoadedModel } from './models/load.ts';
 import { fetchCatalog, ModelStore } from './models/store.ts';
 import { NeuralModel } from './models/neural-model.ts';
+import { OrtSeriesModel } from './models/series-model.ts';
 import type { Catalog } from './models/catalog.ts';
 import { byId } from './ui/dom.ts';
 import { showError } from './ui/errors.ts';
@@ -9,14 +10,19 @@ import { NextTokenView } from './ui/next-token.ts';
 import { GenerateView } from './ui/generate.ts';
 import { ScoreView } from './ui/score.ts';
 import { showCorpus } from './ui/corpus.ts';
+import { SeriesView } from './ui/series.ts';
 
 const base = document.baseURI;
-const store = new ModelStore(base, (id, manifest, bytes) => NeuralModel.load(id, manifest, bytes));
+const store = new ModelStore(base, {
+  neural: (id, manifest, bytes) => NeuralModel.load(id, manifest, bytes),
+  series: (id, manifest, bytes) => OrtSeriesModel.load(id, manifest, bytes),
+});
 
 const select = byId<HTMLSelectElement>('model-select');
 const status = byId('model-status');
 const modelError = byId('model-error');
 const views = byId('views');
+const seriesSection = byId('series-view');
 
 const nextToken = new NextTokenView(byId('prefix-input'), byId('next-bars'), byId('next-note'), byId('next-summary'), byId('next-error'));
 const generate = new GenerateView({
@@ -36,6 +42,14 @@ const score = new ScoreView(
   { form: byId('score-form'), text: byId('score-text'), pickers: [byId('score-model-a'), byId('score-model-b')], panels: [byId('score-a'), byId('score-b')] },
   (id) => store.get(id),
 );
+const series = new SeriesView({
+  section: seriesSection,
+  k: byId('series-k'),
+  note: byId('series-note'),
+  error: byId('series-error'),
+  chart: byId('series-chart'),
+  table: byId('series-mse-body'),
+});
 
 // Must match CACHE in public/sw.js.
 const OFFLINE_CACHE = 'seqlm-playground-v1';
@@ -68,13 +82,18 @@ async function chooseModel(id: string): Promise<void> {
     setStatus('error', `${id} could not be loaded.`);
     showError(modelError, error);
     views.hidden = true;
+    seriesSection.hidden = true;
     return;
   }
   if (selected !== id) return;
-  views.hidden = false;
+  // The text views need a language model; a time-series model gets its own view instead.
+  views.hidden = loaded.type !== 'language';
+  seriesSection.hidden = loaded.type !== 'series';
   byId('model-details').hidden = false;
-  nextToken.setModel(loaded.model);
-  generate.setModel(loaded.model);
+  if (loaded.type === 'language') {
+    nextToken.setModel(loaded.model);
+    generate.setModel(loaded.model);
+  }
   setStatus('ready', `${id} is ready (${loaded.manifest.kind}, loaded in ${loaded.loadMs.toFixed(0)} ms).`);
   document.body.dataset.model = id;
   if (firstReady) {
@@ -84,7 +103,11 @@ async function chooseModel(id: string): Promise<void> {
   }
   // Charts load Vega on demand; the views above are usable before they finish.
   void showManifest(byId('model-info'), byId('training-chart'), loaded).catch((error) => showError(modelError, error));
-  void showCorpus(byId('corpus-chart'), byId('corpus-facts'), byId('corpus-error'), loaded).catch((error) => showError(byId('corpus-error'), error));
+  if (loaded.type === 'language') {
+    void showCorpus(byId('corpus-chart'), byId('corpus-facts'), byId('corpus-error'), loaded).catch((error) => showError(byId('corpus-error'), error));
+  } else {
+    void series.setModel(loaded.model).catch((error) => showError(byId('series-error'), error));
+  }
 }
 
 /**

@@ -5,14 +5,18 @@
  *   node packages/train/scripts/make-fixtures.ts
  *
  * Each directory holds model.onnx, weights.bin, manifest.json and io.json
- * (inputs and core's outputs); see src/onnx/fixtures.ts.
+ * (inputs and reference outputs); see src/onnx/fixtures.ts for the RNN/GRU/LSTM
+ * fixtures and src/timeseries/fixture.ts for ts-mlp-tiny.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildFixtures } from '../src/onnx/fixtures.ts';
+import { buildTsMlpFixture, TS_MLP_FIXTURE_NAME } from '../src/timeseries/fixture.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..', 'fixtures', 'models');
-for (const [name, files] of await buildFixtures()) {
+const fixtures = await buildFixtures();
+fixtures.set(TS_MLP_FIXTURE_NAME, await buildTsMlpFixture());
+for (const [name, files] of fixtures) {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   let bytes = 0;

@@ -6,10 +6,13 @@ import { fileEntry, serializeManifest } from '@seqlm/core/manifest';
 import { encodeNgram, ngramManifest, trainNgram } from '@seqlm/core/ngram';
 import type { LanguageModel } from './language-model.ts';
 import { NgramModel } from './ngram-model.ts';
-import { loadModel, type Fetch, type NeuralLoader } from './load.ts';
+import { loadModel, type Fetch, type OnnxLoaders } from './load.ts';
+import type { SeriesModel } from './forecast.ts';
 
 const BASE = 'http://site.test/app/';
-const gruDir = resolve(import.meta.dirname, '..', '..', '..', '..', 'fixtures', 'models', 'gru-tiny');
+const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', '..', 'fixtures', 'models');
+const gruDir = resolve(fixturesDir, 'gru-tiny');
+const tsMlpDir = resolve(fixturesDir, 'ts-mlp-tiny');
 
 /** A static host holding `files` (path under BASE -> bytes); anything else is a 404. */
 function host(files: Record<string, Uint8Array | string>): Fetch & { requested: string[] } {
@@ -27,14 +30,22 @@ function gruFiles(onnx = new Uint8Array(readFileSync(resolve(gruDir, 'model.onnx
   return { 'models/gru/manifest.json': readFileSync(resolve(gruDir, 'manifest.json'), 'utf8'), 'models/gru/model.onnx': onnx };
 }
 
-/** Stands in for onnxruntime: records what it was given. */
-function recordingLoader(): NeuralLoader & { calls: Uint8Array[] } {
+/** Stands in for onnxruntime: records what each loader was given. */
+function recordingLoader(): OnnxLoaders & { calls: Uint8Array[]; seriesCalls: Uint8Array[] } {
   const calls: Uint8Array[] = [];
-  const loader = async (_id: string, _m: unknown, bytes: Uint8Array) => {
-    calls.push(bytes);
-    return { id: 'stub' } as unknown as LanguageModel;
+  const seriesCalls: Uint8Array[] = [];
+  return {
+    calls,
+    seriesCalls,
+    neural: async (_id, _m, bytes) => {
+      calls.push(bytes);
+      return { id: 'stub' } as unknown as LanguageModel;
+    },
+    series: async (id, manifest, bytes) => {
+      seriesCalls.push(bytes);
+      return { id, manifest, tau: manifest.architecture.tau } as unknown as SeriesModel;
+    },
   };
-  return Object.assign(loader, { calls });
 }
 
 async function loadError(promise: Promise<unknown>): Promise<SeqlmError> {
@@ -68,7 +79,7 @@ describe('loadModel', () => {
     expect(loaded.manifest.kind).toBe('gru');
     expect(loader.calls).toHaveLength(1);
     expect(Array.from(loader.calls[0] ?? [])).toEqual(Array.from(files['models/gru/model.onnx'] as Uint8Array));
-    expect(loaded.stats).toBeNull();
+    expect(loaded.type === 'language' && loaded.stats).toBeNull();
   });
 
   it('refuses an ONNX file whose bytes changed, before onnxruntime sees it (HASH_MISMATCH)', async () => {
@@ -111,6 +122,7 @@ describe('loadModel', () => {
   it('loads an n-gram model with core and its shipped corpus statistics', async () => {
     const stats = JSON.stringify({ tokens: 6, orders: [{ order: 1, total: 6, distinct: 2, zipf: null, points: [{ rank: 1, freq: 3 }, { rank: 2, freq: 3 }] }] });
     const loaded = await loadModel(BASE, 'ng', recordingLoader(), host(ngramFiles(stats)));
+    if (loaded.type !== 'language') throw new Error('expected a language model');
     expect(loaded.model.manifest.kind).toBe('ngram');
     expect(loaded.stats).toEqual({ tokens: 6, orders: [{ order: 1, total: 6, distinct: 2, zipf: null, points: [{ rank: 1, freq: 3 }, { rank: 2, freq: 3 }] }] });
     // The first prediction is core's distribution after <s>, as log-probabilities.
@@ -119,8 +131,23 @@ describe('loadModel', () => {
     expect(Array.from(scores ?? [], Math.exp)).toEqual(Array.from(core.distribution([core.bos])).map((p) => expect.closeTo(p, 15)));
   });
 
+  it('hands a ts-mlp model the verified ONNX bytes, as a time-series model', async () => {
+    const loader = recordingLoader();
+    const onnx = new Uint8Array(readFileSync(resolve(tsMlpDir, 'model.onnx')));
+    const files = { 'models/ts/manifest.json': readFileSync(resolve(tsMlpDir, 'manifest.json'), 'utf8'), 'models/ts/model.onnx': onnx };
+    const loaded = await loadModel(BASE, 'ts', loader, host(files));
+    expect(loaded.type).toBe('series');
+    expect(loaded.manifest.kind).toBe('ts-mlp');
+    expect(loader.calls).toHaveLength(0);
+    expect(loader.seriesCalls).toHaveLength(1);
+    expect(Array.from(loader.seriesCalls[0] ?? [])).toEqual(Array.from(onnx));
+    onnx[50] = (onnx[50] as number) ^ 1;
+    expect((await loadError(loadModel(BASE, 'ts', recordingLoader(), host(files)))).code).toBe('HASH_MISMATCH');
+  });
+
   it('keeps the model usable when its statistics file is bad, and reports why', async () => {
     const loaded = await loadModel(BASE, 'ng', recordingLoader(), host(ngramFiles('{"tokens": 1, "orders": [{"order": 1, "points": [{"rank": 0, "freq": 1}]}]}')));
+    if (loaded.type !== 'language') throw new Error('expected a language model');
     expect(loaded.model.manifest.kind).toBe('ngram');
     expect(loaded.stats).toBeInstanceOf(SeqlmError);
     expect((loaded.stats as SeqlmError).message).toContain('$.orders[0].points[0] needs a positive rank and freq');

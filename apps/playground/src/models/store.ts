@@ -1,6 +1,6 @@
 import { SeqlmError } from '@seqlm/core/errors';
 import { parseCatalog, type Catalog } from './catalog.ts';
-import { loadModel, type Fetch, type LoadedModel, type NeuralLoader } from './load.ts';
+import { loadModel, type Fetch, type LoadedModel, type OnnxLoaders } from './load.ts';
 
 /** Reads `models/index.json`; throws `DOWNLOAD_FAILED` or `MANIFEST_INVALID`. */
 export async function fetchCatalog(baseUrl: string, fetchFn: Fetch = (u) => fetch(u)): Promise<Catalog> {
@@ -24,18 +24,18 @@ export async function fetchCatalog(baseUrl: string, fetchFn: Fetch = (u) => fetc
 /** Loads each model at most once (the score view may want two at a time); a failed load may be retried. */
 export class ModelStore {
   readonly #baseUrl: string;
-  readonly #loadNeural: NeuralLoader;
+  readonly #loaders: OnnxLoaders;
   readonly #loading = new Map<string, Promise<LoadedModel>>();
 
-  constructor(baseUrl: string, loadNeural: NeuralLoader) {
+  constructor(baseUrl: string, loaders: OnnxLoaders) {
     this.#baseUrl = baseUrl;
-    this.#loadNeural = loadNeural;
+    this.#loaders = loaders;
   }
 
   get(id: string): Promise<LoadedModel> {
     let loading = this.#loading.get(id);
     if (loading === undefined) {
-      loading = loadModel(this.#baseUrl, id, this.#loadNeural);
+      loading = loadModel(this.#baseUrl, id, this.#loaders);
       this.#loading.set(id, loading);
       loading.catch(() => this.#loading.delete(id));
     }

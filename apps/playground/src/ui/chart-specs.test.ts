@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderName, trainingCurveSpec, zipfSpec } from './chart-specs.ts';
+import { orderName, seriesSpec, trainingCurveSpec, zipfSpec } from './chart-specs.ts';
 
 describe('trainingCurveSpec', () => {
   it('has one point per epoch and split, numbered from 1', () => {
@@ -11,6 +11,15 @@ describe('trainingCurveSpec', () => {
       { epoch: 2, split: 'validation', perplexity: 6 },
     ]);
     expect(spec?.mark).toEqual({ type: 'line', point: true });
+  });
+
+  it('falls back to the training loss (ts-mlp) when there is no perplexity', () => {
+    const spec = trainingCurveSpec({ trainLoss: [0.3, 0.1] });
+    expect(spec?.data.values).toEqual([
+      { epoch: 1, split: 'train', loss: 0.3 },
+      { epoch: 2, split: 'train', loss: 0.1 },
+    ]);
+    expect((spec?.encoding as { y: { field: string } }).y.field).toBe('loss');
   });
 
   it('is null without curves, and skips non-finite values', () => {
@@ -41,5 +50,24 @@ describe('zipfSpec', () => {
 
   it('names orders beyond three by number', () => {
     expect([1, 2, 3, 4].map(orderName)).toEqual(['unigram', 'bigram', 'trigram', '4-gram']);
+  });
+});
+
+describe('seriesSpec', () => {
+  it('places each line at its own time steps, 1-based as in D2L', () => {
+    const spec = seriesSpec(
+      [
+        { label: 'data', start: 0, values: [5, 6, 7] },
+        { label: '2-step preds', start: 2, values: [7.5] },
+      ],
+      'test',
+    );
+    expect(spec?.data.values).toEqual([
+      { time: 1, x: 5, series: 'data' },
+      { time: 2, x: 6, series: 'data' },
+      { time: 3, x: 7, series: 'data' },
+      { time: 3, x: 7.5, series: '2-step preds' },
+    ]);
+    expect(seriesSpec([], 'empty')).toBeNull();
   });
 });

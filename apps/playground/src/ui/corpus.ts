@@ -1,12 +1,12 @@
 import { SeqlmError } from '@seqlm/core/errors';
-import type { LoadedModel } from '../models/load.ts';
+import type { LoadedLanguageModel } from '../models/load.ts';
 import { orderName, zipfSpec } from './chart-specs.ts';
 import { renderChart } from './charts.ts';
 import { showError } from './errors.ts';
 import { el } from './dom.ts';
 
 /** Zipf plot of the model's corpus statistics, computed at export time and shipped beside the model. */
-export async function showCorpus(chart: HTMLElement, facts: HTMLElement, error: HTMLElement, loaded: LoadedModel): Promise<void> {
+export async function showCorpus(chart: HTMLElement, facts: HTMLElement, error: HTMLElement, loaded: LoadedLanguageModel): Promise<void> {
   chart.replaceChildren();
   facts.replaceChildren();
   showError(error, null);

@@ -1,5 +1,6 @@
 import { isNeuralKind, type Catalog } from '../models/catalog.ts';
 import type { LoadedModel } from '../models/load.ts';
+import { seriesSpecOf } from '../models/forecast.ts';
 import { trainingCurveSpec } from './chart-specs.ts';
 import { renderChart } from './charts.ts';
 import { el, formatBytes } from './dom.ts';
@@ -9,7 +10,8 @@ export function fillPicker(select: HTMLSelectElement, catalog: Catalog): void {
   const groups = [
     { label: 'Neural (onnxruntime-web)', test: (k: string | null) => isNeuralKind(k as never) },
     { label: 'N-gram (@seqlm/core)', test: (k: string | null) => k === 'ngram' },
-    { label: 'Other', test: (k: string | null) => !isNeuralKind(k as never) && k !== 'ngram' },
+    { label: 'Time series (onnxruntime-web)', test: (k: string | null) => k === 'ts-mlp' },
+    { label: 'Other', test: (k: string | null) => !isNeuralKind(k as never) && k !== 'ngram' && k !== 'ts-mlp' },
   ];
   select.replaceChildren();
   for (const group of groups) {
@@ -27,6 +29,10 @@ export function fillPicker(select: HTMLSelectElement, catalog: Catalog): void {
 function parameterCount(loaded: LoadedModel): number | null {
   const m = loaded.manifest;
   if (m.kind === 'ngram') return null;
+  if (m.kind === 'ts-mlp') {
+    const sizes = [m.architecture.tau, ...m.architecture.hiddenSizes, 1];
+    return sizes.slice(1).reduce((n, out, i) => n + (sizes[i]! + 1) * out, 0); // W and b per dense layer
+  }
   const { vocabSize: V, hiddenSize: H, numLayers: L, embedding } = m.architecture;
   const gates = m.kind === 'rnn' ? 1 : m.kind === 'gru' ? 3 : 4;
   const input = embedding.type === 'dense' ? embedding.dim : V;
@@ -40,6 +46,25 @@ export function manifestFacts(loaded: LoadedModel): [string, string][] {
   const m = loaded.manifest;
   const bytes = m.files.reduce((sum, f) => sum + f.bytes, 0);
   const facts: [string, string][] = [['Kind', m.kind]];
+  if (m.kind === 'ts-mlp') {
+    const a = m.architecture;
+    facts.push(['Architecture', `MLP ${[a.tau, ...a.hiddenSizes, 1].join(' → ')} (${a.activation}): x_t from the ${a.tau} values before it`]);
+    facts.push(['Parameters', (parameterCount(loaded) ?? 0).toLocaleString('en-US')]);
+    facts.push(['Size', formatBytes(bytes)]);
+    let series = 'not recorded';
+    try {
+      const s = seriesSpecOf(m);
+      series = `sin(${s.frequency} t) + N(0, ${s.noiseSd}²), T = ${s.T}, seed ${s.seed}; trained on the first ${s.numTrain} windows`;
+    } catch {
+      // The time-series view reports the missing parameter.
+    }
+    facts.push(['Series', series]);
+    const t = m.training;
+    if (t?.finalTrainLoss !== undefined) facts.push(['Loss (MSE)', `train ${t.finalTrainLoss.toFixed(4)}, held-out ${t.finalValLoss?.toFixed(4) ?? '—'}`]);
+    if (t?.epochs !== undefined) facts.push(['Epochs', String(t.epochs)]);
+    facts.push(['Loaded in', `${loaded.loadMs.toFixed(0)} ms`]);
+    return facts;
+  }
   if (m.kind === 'ngram') {
     facts.push(['Order', `${m.ngram.order} (${m.ngram.estimator}${m.ngram.sentenceBoundaries ? ', with <s>/</s>' : ''})`]);
     facts.push(['N-grams', m.ngram.counts.map((c, i) => `${c.toLocaleString('en-US')} of order ${i + 1}`).join(', ')]);
@@ -69,8 +94,8 @@ export async function showManifest(info: HTMLElement, chart: HTMLElement, loaded
   const spec = trainingCurveSpec(loaded.manifest.training);
   chart.replaceChildren();
   if (spec === null) {
-    chart.append(el('p', { class: 'note' }, 'This manifest records no per-epoch perplexities, so there are no training curves to draw.'));
+    chart.append(el('p', { class: 'note' }, 'This manifest records no per-epoch perplexities or losses, so there are no training curves to draw.'));
     return;
   }
-  await renderChart(chart, spec, `Training curves: ${spec.data.values.length} points of train and validation perplexity per epoch`);
+  await renderChart(chart, spec, `Training curves: ${spec.data.values.length} points of ${String(spec.description).toLowerCase()}`);
 }

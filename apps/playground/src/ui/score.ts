@@ -1,3 +1,4 @@
+import { SeqlmError } from '@seqlm/core/errors';
 import type { Catalog } from '../models/catalog.ts';
 import { isNeuralKind } from '../models/catalog.ts';
 import type { LoadedModel } from '../models/load.ts';
@@ -34,16 +35,19 @@ export class ScoreView {
     });
   }
 
-  /** Offers every model on both sides; defaults to the current model against the first model of the other family. */
-  setCatalog(catalog: Catalog, current: string): void {
+  /** Offers every language model on both sides; defaults to the current model against the first model of the other family. */
+  setCatalog(full: Catalog, current: string): void {
     const [a, b] = this.#c.pickers;
+    // A time-series model has no text to score.
+    const catalog = { models: full.models.filter((m) => m.kind !== 'ts-mlp') };
     for (const select of [a, b]) {
       select.replaceChildren(...catalog.models.map((m) => el('option', { value: m.id }, `${m.id} (${m.kind ?? '?'})`)));
     }
-    a.value = current;
-    const currentKind = catalog.models.find((m) => m.id === current)?.kind ?? null;
-    const other = catalog.models.find((m) => m.id !== current && isNeuralKind(m.kind) !== isNeuralKind(currentKind) && m.kind !== null);
-    b.value = (other ?? catalog.models.find((m) => m.id !== current) ?? { id: current }).id;
+    const first = catalog.models.find((m) => m.id === current)?.id ?? catalog.models[0]?.id ?? current;
+    a.value = first;
+    const currentKind = catalog.models.find((m) => m.id === first)?.kind ?? null;
+    const other = catalog.models.find((m) => m.id !== first && isNeuralKind(m.kind) !== isNeuralKind(currentKind) && m.kind !== null);
+    b.value = (other ?? catalog.models.find((m) => m.id !== first) ?? { id: first }).id;
   }
 
   async run(): Promise<void> {
@@ -58,7 +62,9 @@ export class ScoreView {
     const errorBox = el('div', { class: 'error', role: 'alert', hidden: '' });
     panel.replaceChildren(heading, errorBox);
     try {
-      const { model } = await this.#load(id);
+      const loaded = await this.#load(id);
+      if (loaded.type !== 'language') throw new SeqlmError('UNSUPPORTED', `${id} is a time-series model; only language models score text`);
+      const { model } = loaded;
       const { ids, tokens } = model.encode(text);
       const scores = await model.score(ids);
       const summary = perplexityOf(

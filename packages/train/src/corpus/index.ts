@@ -4,3 +4,4 @@ export { downloadVerified, DEFAULT_DOWNLOAD_TIMEOUT_MS, type DownloadOptions, ty
 export { resolveCacheDir, resolveDataDir, DATA_DIR_ENV, CACHE_DIR_ENV } from './paths.ts';
 export { sha256Hex } from './sha256.ts';
 export { summarizeCorpus, type CorpusSummary, type CorpusSummaryOptions } from './summarize.ts';
+export { STATS_FILE, STATS_OPTIONS, corpusStatsBytes, writeCorpusStats } from './stats-file.ts';

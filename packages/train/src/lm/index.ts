@@ -20,3 +20,4 @@ export { writeLmArtifact, lmManifest, readModelDir, neuralWeights, rnnConfigOf, 
 export { perplexityChartSpec, type PerplexityPoint } from './perplexity-chart.ts';
 export { ProgressReporter, formatDuration, formatEpochLine, type ProgressSink } from './progress.ts';
 export { writeFileAtomic } from './atomic-write.ts';
+export { exportTrainedModel, type AutoExportOptions } from './auto-export.ts';

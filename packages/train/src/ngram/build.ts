@@ -38,6 +38,8 @@ export interface NgramBuildResult {
   trainFraction: number;
   /** Characters of the normalised text on each side of the cut. */
   chars: { train: number; val: number };
+  /** The training part's tokens as the tokenizer split them (what the corpus statistics describe). */
+  trainTokens: string[];
   /** The validation part scored with the model (OOV tokens are those unseen in training). */
   validation: TextScore;
   /** Seconds per phase. */
@@ -72,7 +74,7 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   };
 
   const tokenizer = getTokenizer(options.tokenizer);
-  const { vocab, trainIds, valIds, chars } = timed(
+  const { vocab, trainTokens, trainIds, valIds, chars } = timed(
     'tokenize',
     (r) => `${r.trainIds.length} training and ${r.valIds.length} validation ${options.tokenizer} tokens, vocabulary ${r.vocab.size}`,
     () => {
@@ -81,6 +83,7 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
       const vocab = Vocab.build(train);
       return {
         vocab,
+        trainTokens: train,
         trainIds: vocab.encode(train),
         valIds: vocab.encode(tokenizer.tokenize(split.val)),
         chars: { train: split.train.length, val: split.val.length },
@@ -116,7 +119,7 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
     (s) => `perplexity ${formatPerplexity(s.perplexity)} over ${s.tokens} tokens (${s.oov} OOV)`,
     () => scoreIds(model, valIds),
   );
-  return { model, trainFraction, chars, validation, timings };
+  return { model, trainFraction, chars, trainTokens, validation, timings };
 }
 
 /** A perplexity for people: 3 decimals, `∞` when a token had probability 0, `n/a` when undefined. */

@@ -34,6 +34,7 @@ describe('n-gram model directory', () => {
         ['arpa', NGRAM_ARPA_FILE],
       ]);
       expect(written.bytes[NGRAM_MODEL_FILE]).toBe(files[0]?.bytes);
+      expect(written.bytes).not.toHaveProperty('stats.json');
 
       const loaded = await readNgramModelDir(dir);
       const fromArpa = readArpa(await readFile(join(dir, NGRAM_ARPA_FILE), 'utf8'), { escape: true });
@@ -42,6 +43,23 @@ describe('n-gram model directory', () => {
       expect(fromArpa.vocab.tokens).toEqual(model.vocab.tokens);
       const p = fromArpa.distribution(context);
       model.distribution(context).forEach((q, w) => expect(p[w]).toBeCloseTo(q, 12));
+    });
+  });
+
+  it('ships corpus statistics of the given tokens as stats.json, listed with role stats', async () => {
+    await withTempDir(async (tmp) => {
+      const dir = join(tmp, 'm');
+      const written = await writeNgramModelDir(dir, trainNgram([chars], { order: 2, estimator: { kind: 'kneser-ney' } }), { text, statsTokens: chars });
+      expect((await readdir(dir)).sort()).toEqual(['manifest.json', NGRAM_MODEL_FILE, 'stats.json']);
+      const stats = await readFile(join(dir, 'stats.json'));
+      const entry = written.manifest.files.find((f) => f.role === 'stats');
+      expect(entry).toEqual({ role: 'stats', path: 'stats.json', bytes: stats.length, sha256: sha256(stats) });
+      expect(written.bytes['stats.json']).toBe(stats.length);
+      expect(validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))).ok).toBe(true);
+      const parsed = JSON.parse(stats.toString('utf8')) as { tokens: number; orders: { order: number; total: number }[] };
+      expect(parsed.tokens).toBe(chars.length);
+      expect(parsed.orders.map((o) => o.total)).toEqual([chars.length, chars.length - 1, chars.length - 2]);
+      expect(await readdir(tmp)).toEqual(['m']);
     });
   });
 

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
-import { fileEntry, findFile, parseManifest, serializeManifest, sha256Hex, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
+import { fileEntry, findFile, parseManifest, serializeManifest, sha256Hex, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
 import { encodeNgram, loadNgram, ngramManifest, writeArpa, type NgramModel, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { writeCorpusStats } from '../corpus/stats-file.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const NGRAM_MODEL_FILE = 'model.ngram';
@@ -17,6 +18,8 @@ export interface WriteNgramModelDirOptions {
   description?: string;
   /** Also write `model.arpa` (backoff models only), listed in the manifest with role `arpa`. */
   arpa?: boolean;
+  /** Also write `stats.json` (core's corpus statistics of these tokens, role `stats`), for the playground's corpus view. */
+  statsTokens?: readonly string[];
 }
 
 export interface WrittenNgramModelDir {
@@ -27,7 +30,7 @@ export interface WrittenNgramModelDir {
 }
 
 /**
- * Writes `dir/manifest.json` and `dir/model.ngram` (and `dir/model.arpa`) so
+ * Writes `dir/manifest.json` and `dir/model.ngram` (and `dir/model.arpa`, `dir/stats.json`) so
  * that `dir` is never seen half-written: everything goes to a temporary sibling
  * directory that is renamed into place. An existing model directory (one with a
  * manifest) is replaced; any other non-empty directory is refused.
@@ -48,14 +51,21 @@ export async function writeNgramModelDir(dir: string, model: TrainedNgramModel, 
     ...(training !== undefined ? { training } : {}),
   });
   if (arpa !== undefined) manifest = parseManifest({ ...manifest, files: [...manifest.files, fileEntry('arpa', NGRAM_ARPA_FILE, arpa)] }) as NgramManifest;
-  const manifestText = serializeManifest(manifest);
 
-  const files: [string, string | Uint8Array][] = [[NGRAM_MODEL_FILE, bytes], ...(arpa !== undefined ? [[NGRAM_ARPA_FILE, arpa] as [string, Uint8Array]] : []), [MANIFEST_FILE, manifestText]];
+  const files: [string, string | Uint8Array][] = [[NGRAM_MODEL_FILE, bytes], ...(arpa !== undefined ? [[NGRAM_ARPA_FILE, arpa] as [string, Uint8Array]] : [])];
+  let stats: ManifestFile | undefined;
   // A sibling, so the final rename stays on one file system; mkdir (unlike mkdtemp's 0700) honours the umask.
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await ioStep(dir, () => mkdir(tmp));
   try {
     for (const [name, data] of files) await ioStep(join(dir, name), () => writeFile(join(tmp, name), data));
+    if (options.statsTokens !== undefined) {
+      stats = await writeCorpusStats(tmp, options.statsTokens);
+      manifest = parseManifest({ ...manifest, files: [...manifest.files, stats] }) as NgramManifest;
+    }
+    const manifestText = serializeManifest(manifest);
+    files.push([MANIFEST_FILE, manifestText]);
+    await ioStep(join(dir, MANIFEST_FILE), () => writeFile(join(tmp, MANIFEST_FILE), manifestText));
     await swapIn(tmp, dir);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
@@ -63,6 +73,7 @@ export async function writeNgramModelDir(dir: string, model: TrainedNgramModel, 
   }
   const sizes: Record<string, number> = {};
   for (const [name, data] of files) sizes[name] = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  if (stats !== undefined) sizes[stats.path] = stats.bytes;
   return { dir, manifest, bytes: sizes };
 }
 

@@ -112,6 +112,6 @@ export async function buildFixtures(): Promise<Map<string, Map<string, Uint8Arra
 }
 
 /** Indented JSON with every array of numbers on one line, so io.json stays short and diffs stay readable. */
-function compactJson(value: unknown): string {
+export function compactJson(value: unknown): string {
   return JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`);
 }

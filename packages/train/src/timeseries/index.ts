@@ -1,4 +1,16 @@
 export { TsMlp, trainTsMlp, type MlpTrainOptions } from './mlp.ts';
 export { kStepPredictions, feedbackPredictions, mse, type WindowPredictor } from './forecast.ts';
 export { seriesChartSpec, type SeriesLine } from './chart.ts';
-export { runTimeseries, type TimeseriesOptions, type TimeseriesResult } from './run.ts';
+export { runTimeseries, type TimeseriesOptions, type TimeseriesResult, type ResolvedTimeseriesOptions } from './run.ts';
+export {
+  SINE_CORPUS,
+  SERIES_KEYS,
+  mseKey,
+  timeseriesTraining,
+  seriesSpecOf,
+  exportTimeseries,
+  writeTimeseriesModel,
+  type SeriesSpec,
+  type ExportTimeseriesOptions,
+  type ExportedTimeseries,
+} from './artifact.ts';

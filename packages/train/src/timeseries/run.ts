@@ -14,11 +14,17 @@ export interface TimeseriesOptions {
   batchSize?: number;
   seed?: number;
   noiseSd?: number;
+  /** Angular frequency of the sine (D2L: 0.01). */
+  frequency?: number;
   /** The horizons of the k-step table (D2L: 1, 4, 16, 64). */
   steps?: readonly number[];
 }
 
+/** Every option with its default filled in, so an artifact can record exactly what produced it. */
+export type ResolvedTimeseriesOptions = Required<Omit<TimeseriesOptions, 'steps'>> & { steps: number[] };
+
 export interface TimeseriesResult {
+  config: ResolvedTimeseriesOptions;
   time: Float32Array;
   x: Float32Array;
   tau: number;
@@ -42,24 +48,33 @@ export interface TimeseriesResult {
  * their mean squared errors. The caller disposes `result.model`.
  */
 export function runTimeseries(options: TimeseriesOptions = {}): TimeseriesResult {
-  const T = options.T ?? 1000;
-  const tau = options.tau ?? 4;
-  const numTrain = options.numTrain ?? 600;
-  const seed = options.seed ?? 0;
-  const steps = [...(options.steps ?? [1, 4, 16, 64])];
-  const maxSteps = Math.max(...steps);
+  const config: ResolvedTimeseriesOptions = {
+    T: options.T ?? 1000,
+    tau: options.tau ?? 4,
+    numTrain: options.numTrain ?? 600,
+    hidden: options.hidden ?? 10,
+    epochs: options.epochs ?? 5,
+    lr: options.lr ?? 0.01,
+    batchSize: options.batchSize ?? 16,
+    seed: options.seed ?? 0,
+    noiseSd: options.noiseSd ?? 0.2,
+    frequency: options.frequency ?? 0.01,
+    steps: [...(options.steps ?? [1, 4, 16, 64])],
+  };
+  const { T, tau, numTrain, seed, steps } = config;
   if (steps.length === 0 || steps.some((k) => !Number.isInteger(k) || k < 1)) throw new SeqlmError('INVALID_ARGUMENT', 'steps must be integers >= 1');
-  const { time, x } = sineSeries({ T, seed, noiseSd: options.noiseSd ?? 0.2 });
+  const maxSteps = Math.max(...steps);
+  const { time, x } = sineSeries({ T, seed, noiseSd: config.noiseSd, frequency: config.frequency });
   const windows = windowFeatures(x, tau);
   if (!Number.isInteger(numTrain) || numTrain < 1 || numTrain >= windows.n) {
     throw new SeqlmError('INVALID_ARGUMENT', `numTrain must be an integer in [1, ${windows.n - 1}] for T = ${T} and tau = ${tau}, got ${numTrain}`);
   }
-  const model = new TsMlp(tau, options.hidden ?? 10, seed);
+  const model = new TsMlp(tau, config.hidden, seed);
   try {
     const trainLoss = trainTsMlp(model, windows.features.subarray(0, numTrain * tau), windows.labels.subarray(0, numTrain), {
-      epochs: options.epochs ?? 5,
-      batchSize: options.batchSize ?? 16,
-      lr: options.lr ?? 0.01,
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      lr: config.lr,
       seed,
     });
     const oneStep = model.predict(windows.features, windows.n);
@@ -73,7 +88,7 @@ export function runTimeseries(options: TimeseriesOptions = {}): TimeseriesResult
       const start = tau + k - 1;
       return { k, start, predictions, mse: mse(predictions, x.subarray(start, start + rows)) };
     });
-    return { time, x, tau, numTrain, trainLoss, oneStep, oneStepTrainMse, oneStepTestMse, multistep, multistepMse, kStep, model };
+    return { config, time, x, tau, numTrain, trainLoss, oneStep, oneStepTrainMse, oneStepTestMse, multistep, multistepMse, kStep, model };
   } catch (error) {
     model.dispose();
     throw error;

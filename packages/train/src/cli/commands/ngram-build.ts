@@ -36,7 +36,8 @@ export const ngramBuild = defineCommand({
   description:
     'Normalises the corpus, cuts it by position (first 90% to train, last 10% to validate), counts n-grams of orders 1..N, ' +
     'estimates p(x_t | x_{t-N+1} .. x_{t-1}) with MLE, add-k or interpolated modified Kneser-Ney, and reports the validation perplexity ' +
-    'exp(-1/n Σ ln p) (D2L 9.3). Writes <out>/manifest.json and <out>/model.ngram (and <out>/model.arpa with --arpa) atomically: ' +
+    'exp(-1/n Σ ln p) (D2L 9.3). Writes <out>/manifest.json, <out>/model.ngram, <out>/stats.json (Zipf statistics of the training tokens, for the playground) ' +
+    'and <out>/model.arpa with --arpa, atomically: ' +
     'the directory appears complete or not at all, and an existing model directory is replaced. Progress goes to stderr.',
   options: {
     corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
@@ -108,6 +109,7 @@ export const ngramBuild = defineCommand({
       text: { tokenizer, normalization },
       name: values.name ?? `${corpus.name}-${tokenizer}-${order}gram-${smoothing}`,
       arpa: values.arpa === true,
+      statsTokens: built.trainTokens,
       training: {
         corpus: corpus.name,
         valFraction: VAL_FRACTION,

@@ -66,7 +66,7 @@ describe('seqlm ngram build (built bin)', () => {
     await withBuiltModel(['--arpa', '--json'], async ({ dir, model, build }) => {
       expect(build.code).toBe(0);
       for (const phase of ['tokenizing', 'counting', 'estimating', 'validating', 'writing']) expect(build.stderr).toMatch(new RegExp(`^seqlm: ${phase} +\\d+\\.\\d\\d s `, 'm'));
-      expect((await readdir(model)).sort()).toEqual(['manifest.json', 'model.arpa', 'model.ngram']);
+      expect((await readdir(model)).sort()).toEqual(['manifest.json', 'model.arpa', 'model.ngram', 'stats.json']);
       expect(await readdir(dir)).toEqual(['corpus.txt', 'model']);
 
       const manifest = JSON.parse(await readFile(join(model, 'manifest.json'), 'utf8')) as Record<string, any>;
@@ -74,9 +74,13 @@ describe('seqlm ngram build (built bin)', () => {
       const loaded = loadNgram(manifest, await readFile(join(model, 'model.ngram')));
       expect(loaded.order).toBe(4);
       expect(manifest.text).toEqual({ tokenizer: 'char', normalization: 'raw' });
-      expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['ngram', 'arpa']);
+      expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['ngram', 'arpa', 'stats']);
       const text = generatedText(600);
       const trainChars = Math.floor(text.length * 0.9);
+      // The statistics describe the training part: every character of it is a unigram position.
+      const stats = JSON.parse(await readFile(join(model, 'stats.json'), 'utf8')) as { tokens: number; orders: { order: number; total: number }[] };
+      expect(stats.tokens).toBe(trainChars);
+      expect(stats.orders.map((o) => [o.order, o.total])).toEqual([[1, trainChars], [2, trainChars - 1], [3, trainChars - 2]]);
       expect(manifest.training).toMatchObject({
         corpus: 'corpus.txt',
         valFraction: 0.1,

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
-import { MANIFEST_FORMAT, MANIFEST_SCHEMA_VERSION, encodeWeights, fileEntry, serializeManifest, type TsMlpManifest } from '@seqlm/core/manifest';
-import { writeFileAtomic } from '../../lm/atomic-write.ts';
 import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
-import { runTimeseries, seriesChartSpec, type TimeseriesResult } from '../../timeseries/index.ts';
+import { runTimeseries, seriesChartSpec, writeTimeseriesModel, type TimeseriesResult } from '../../timeseries/index.ts';
 import { defineCommand } from '../command.ts';
 import { choice, outputFile, positiveInt, usageError } from '../flags.ts';
 import { nonNegativeInt, numberIn, positiveNumber } from './train.ts';
@@ -16,7 +14,8 @@ export const timeseries = defineCommand({
   description:
     'Generates x_t = sin(0.01 t) + N(0, noise²) for t = 1..T, builds tau-window features, and fits an MLP (tau → hidden, ReLU, → 1) with Adam on the squared error over the first --train windows. ' +
     'Reports the 1-step MSE on the training and held-out windows, the MSE of feeding predictions back from the end of training on, and of k-step-ahead predictions for each --steps k (which grows with k: errors compound). ' +
-    '--plot draws the data with the 1-step, feedback and k-step predictions as SVG; --out writes the model (weights.bin + manifest.json, kind ts-mlp).',
+    '--plot draws the data with the 1-step, feedback and k-step predictions as SVG; --out exports the model (model.onnx, checked against the TF.js model on every window, weights.bin and a ts-mlp manifest.json ' +
+    'recording the series parameters and the MSE table, so the playground can regenerate the series and redo the predictions).',
   options: {
     T: { type: 'string', valueName: 'n', description: 'Length of the series', default: '1000' },
     tau: { type: 'string', valueName: 'n', description: 'Past values per feature window', default: '4' },
@@ -26,14 +25,15 @@ export const timeseries = defineCommand({
     'batch-size': { type: 'string', valueName: 'n', description: 'Minibatch size', default: '16' },
     lr: { type: 'string', valueName: 'rate', description: 'Adam learning rate', default: '0.01' },
     noise: { type: 'string', valueName: 'sd', description: 'Standard deviation of the Gaussian noise', default: '0.2' },
+    frequency: { type: 'string', valueName: 'w', description: 'Angular frequency of the sine, sin(w t)', default: '0.01' },
     steps: { type: 'string', valueName: 'k,k,...', description: 'Horizons of the k-step table, comma-separated', default: '1,4,16,64' },
     seed: { type: 'string', valueName: 'n', description: 'Seed of the noise, initialisation and shuffling', default: '0' },
     backend: { type: 'string', valueName: 'kind', description: `TensorFlow.js backend: ${BACKEND_CHOICES.join(' | ')}`, default: 'auto' },
     plot: { type: 'string', valueName: 'file.svg', description: 'Write the data and predictions as an SVG line chart' },
-    out: { type: 'string', short: 'o', valueName: 'dir', description: 'Write the trained MLP (weights.bin + manifest.json) into this directory' },
+    out: { type: 'string', short: 'o', valueName: 'dir', description: 'Export the trained MLP (model.onnx, weights.bin, manifest.json) into this directory' },
     json: { type: 'boolean', description: 'Print the MSE table as JSON' },
   },
-  examples: ['seqlm timeseries', 'seqlm timeseries --tau 4 --steps 1,4,16,64 --plot sine.svg', 'seqlm timeseries --json --seed 1'],
+  examples: ['seqlm timeseries', 'seqlm timeseries --tau 4 --steps 1,4,16,64 --plot sine.svg', 'seqlm timeseries --json --seed 1', 'seqlm timeseries --out models/sine-mlp'],
   async run({ values, io }) {
     const steps = parseSteps(values.steps ?? '1,4,16,64');
     const options = {
@@ -45,6 +45,7 @@ export const timeseries = defineCommand({
       batchSize: positiveInt('batch-size', values['batch-size'], 16),
       lr: positiveNumber('lr', values.lr, 0.01),
       noiseSd: numberIn('noise', values.noise, 0, Number.MAX_VALUE, 0.2, true),
+      frequency: positiveNumber('frequency', values.frequency, 0.01),
       seed: nonNegativeInt('seed', values.seed, 0),
       steps,
     };
@@ -57,9 +58,11 @@ export const timeseries = defineCommand({
     try {
       if (plot !== undefined) await writeOutput(plot, await renderSvg(chart(result)));
       let outDir: string | undefined;
+      let onnxDiff: Record<string, number> | undefined;
       if (values.out !== undefined) {
         outDir = resolve(io.cwd, values.out);
-        await writeModel(outDir, result, options, backend.label);
+        const exported = await writeTimeseriesModel(outDir, result, { backend: backend.label, createdAt: new Date().toISOString() });
+        onnxDiff = exported.tfjsMaxAbsDiff;
       }
       if (values.json) {
         io.stdout.write(
@@ -75,6 +78,7 @@ export const timeseries = defineCommand({
               kStep: result.kStep.map((s) => ({ k: s.k, mse: s.mse })),
               plot: plot ?? null,
               out: outDir ?? null,
+              exportMaxAbsDiff: onnxDiff ?? null,
             },
             null,
             2,
@@ -93,7 +97,10 @@ export const timeseries = defineCommand({
         ...result.kStep.map((s) => `${`${s.k}-step`.padEnd(28)}${s.mse.toFixed(4)}`),
       ];
       if (plot !== undefined) lines.push('', `plot written to ${plot}`);
-      if (outDir !== undefined) lines.push(`model written to ${join(outDir, 'manifest.json')}`);
+      if (outDir !== undefined) {
+        const diffs = Object.entries(onnxDiff ?? {}).map(([k, d]) => `${k} ${d.toExponential(1)}`).join(', ');
+        lines.push(`model written to ${join(outDir, 'manifest.json')} (max |difference| from TF.js on every window: ${diffs})`);
+      }
       io.stdout.write(`${lines.join('\n')}\n`);
     } finally {
       result.model.dispose();
@@ -129,36 +136,4 @@ async function writeOutput(path: string, text: string): Promise<void> {
   } catch (error) {
     throw new SeqlmError('IO_ERROR', `cannot write ${path}: ${(error as Error).message}`, { path }, { cause: error });
   }
-}
-
-async function writeModel(dir: string, r: TimeseriesResult, options: { T: number; hidden: number; epochs: number; lr: number; seed: number; batchSize: number }, backend: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new SeqlmError('IO_ERROR', `cannot create ${dir}: ${(error as Error).message}`, { path: dir }, { cause: error });
-  }
-  const bytes = encodeWeights(r.model.parameters());
-  await writeFileAtomic(join(dir, 'weights.bin'), bytes);
-  const manifest: TsMlpManifest = {
-    format: MANIFEST_FORMAT,
-    schemaVersion: MANIFEST_SCHEMA_VERSION,
-    kind: 'ts-mlp',
-    name: 'sine-mlp',
-    description: "D2L 9.1's autoregressive MLP on a noisy sine, trained by seqlm timeseries",
-    files: [fileEntry('weights', 'weights.bin', bytes)],
-    architecture: { tau: r.tau, hiddenSizes: [options.hidden], activation: 'relu' },
-    weights: { file: 'weights.bin' },
-    training: {
-      corpus: `sine(T=${options.T})`,
-      seed: options.seed,
-      hyperparameters: { epochs: options.epochs, lr: options.lr, batchSize: options.batchSize, numTrain: r.numTrain, optimizer: 'adam' },
-      backend,
-      epochs: r.trainLoss.length,
-      trainLoss: r.trainLoss,
-      finalTrainLoss: r.trainLoss.at(-1)!,
-      finalValLoss: r.oneStepTestMse,
-      createdAt: new Date().toISOString(),
-    },
-  };
-  await writeFileAtomic(join(dir, 'manifest.json'), serializeManifest(manifest));
 }

@@ -7,6 +7,7 @@ import { CELL_KINDS } from '@seqlm/core/rnn';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
 import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
 import { writeFileAtomic } from '../../lm/atomic-write.ts';
+import { exportTrainedModel } from '../../lm/auto-export.ts';
 import { MANIFEST_FILE, writeLmArtifact } from '../../lm/artifact.ts';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../../lm/checkpoint.ts';
 import { prepareText } from '../../lm/data.ts';
@@ -62,6 +63,8 @@ export const train = defineCommand({
     'Batches come from D2L\'s sequential iterator (state carried and detached across batches) or its random one (state reset each batch); gradients are clipped to global norm --clip. ' +
     'Each epoch writes a checkpoint (weights, optimizer moments, iterator position, RNG) atomically into <out>/checkpoint; --resume continues from it, losing at most the epoch in progress. ' +
     'The result is <out>/weights.bin (the core weights container) with manifest.json, metrics.jsonl (one JSON line per epoch) and perplexity.svg. ' +
+    'The best epoch\'s weights are then exported to <out>/model.onnx, as `seqlm export` does, once onnxruntime reproduces core and TensorFlow.js within 1e-4 ' +
+    '(--no-export skips it; a failed check exits 1 with the differences and keeps weights.bin, manifest.json and the checkpoint). ' +
     'TensorFlow.js runs on tfjs-node when its native binding loads, else wasm (SIMD), else cpu; the backend used is printed and recorded in the manifest.',
   options: {
     ...CORPUS_OPTIONS,
@@ -87,11 +90,13 @@ export const train = defineCommand({
     seed: { type: 'string', valueName: 'n', description: 'Seed of initialisation, batching and dropout', default: String(LM_DEFAULTS.seed) },
     backend: { type: 'string', valueName: 'kind', description: `TensorFlow.js backend: ${BACKEND_CHOICES.join(' | ')} (auto: node, else wasm, else cpu)`, default: 'auto' },
     name: { type: 'string', valueName: 'text', description: 'Model name recorded in the manifest (default: <corpus>-<cell>)' },
+    'no-export': { type: 'boolean', description: 'Do not export model.onnx at the end (run `seqlm export <out>` later)' },
   },
   examples: [
     'seqlm train --corpus timemachine --cell gru --hidden 256 --epochs 20 --out models/tm-gru',
     'seqlm train --corpus timemachine --cell lstm --optimizer adam --patience 3 --out models/tm-lstm',
     'seqlm train --corpus timemachine --cell gru --epochs 30 --out models/tm-gru --resume',
+    'seqlm train --corpus timemachine --cell rnn --hidden 128 --epochs 5 --no-export --out models/tm-rnn',
   ],
   async run({ values, io }) {
     exclusive(values, 'corpus', 'corpus-file');
@@ -170,8 +175,9 @@ export const train = defineCommand({
       const svg = await renderSvg(perplexityChartSpec(result.history, { title: `${name}: perplexity per epoch` }));
       const svgBytes = new TextEncoder().encode(svg);
       await writeFile(join(out, 'perplexity.svg'), svgBytes);
+      const weights = result.model.parameters();
       const best = result.history.find((h) => h.epoch === result.best?.epoch) ?? result.history.at(-1)!;
-      await writeLmArtifact(out, {
+      const manifest = await writeLmArtifact(out, {
         name,
         description: `${config.cell.toUpperCase()} language model trained on ${loaded.name} by seqlm train`,
         cell: config.cell,
@@ -181,7 +187,7 @@ export const train = defineCommand({
         vocab: corpus.vocab,
         tokenizer,
         normalization,
-        weights: result.model.parameters(),
+        weights,
         extraFiles: [fileEntry('other', 'perplexity.svg', svgBytes)],
         training: {
           corpus: loaded.name,
@@ -215,7 +221,17 @@ export const train = defineCommand({
       });
       io.stdout.write(
         `trained ${name} on ${backend.label}: ${result.history.length} epochs, best validation perplexity ${best.valPerplexity.toFixed(3)} (epoch ${best.epoch}), ` +
-          `train ${best.trainPerplexity.toFixed(3)}, ${result.wallTimeSeconds.toFixed(1)} s\n` +
+          `train ${best.trainPerplexity.toFixed(3)}, ${result.wallTimeSeconds.toFixed(1)} s\n`,
+      );
+      if (values['no-export'] === true) {
+        io.stdout.write(`model written to ${join(out, MANIFEST_FILE)} (not exported: run \`seqlm export ${values.out}\`)\n`);
+        return;
+      }
+      progress.line('seqlm: exporting model.onnx and checking it on onnxruntime');
+      const { verification: v } = await exportTrainedModel(out, { manifest, parameters: weights });
+      io.stdout.write(
+        `exported ${join(out, 'model.onnx')}: ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} reproduce ${v.references.join(', ')} ` +
+          `within ${v.maxAbsDiff.toExponential(2)} (tolerance ${v.tolerance})\n` +
           `model written to ${join(out, MANIFEST_FILE)}\n`,
       );
     } finally {
