@@ -2,7 +2,9 @@
  * The playground in a real browser: Debian's Chromium driven by playwright-core
  * over the built site, served by a plain static server. The page's numbers are
  * checked against @seqlm/core and onnxruntime-node computing the same thing in
- * Node. Screenshots go to <repo>/test-artifacts/playground/.
+ * Node, and against the edge API, started here as its own process (wrangler
+ * dev on workerd, see edge-api.ts) unless SEQLM_API_URL names a running one.
+ * Screenshots go to <repo>/test-artifacts/playground/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,15 +16,31 @@ import { topIndices } from '@seqlm/core/sampling';
 import { encodePrefix, encodeText } from '../src/models/language-model.ts';
 import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
+import { freePort, launchEdgeApi, type EdgeApi } from './edge-api.ts';
 import { coreNextProbs, corePerplexity, ortNextProbs, ortSeriesReference, referenceModel, type ReferenceModel } from './reference.ts';
 
 const TOL = 1e-5;
+
+/** The parts of the edge API's answers compared here (apps/edge-api/README.md, Endpoints). */
+interface NextAnswer {
+  input: { tokens: number; oov: number };
+  top: { id: number; token: string; prob: number }[];
+  probs?: number[];
+}
+interface GenerateAnswer {
+  input: { tokens: number; oov: number };
+  text: string;
+  ids: number[];
+  finishReason: string;
+}
 
 let site: Site;
 let server: StaticServer;
 let browser: Browser;
 let page: Page;
 let gru: ReferenceModel;
+let api: EdgeApi | undefined;
+let apiUrl: string;
 const pageErrors: string[] = [];
 
 async function openModel(p: Page, id: string): Promise<void> {
@@ -58,9 +76,24 @@ async function shot(p: Page, name: string, selector?: string): Promise<void> {
   else await p.screenshot({ path, fullPage: true });
 }
 
+/** POSTs JSON to the edge API and returns the parsed answer; a non-200 fails with the API's error envelope. */
+async function postApi<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(new URL(path, apiUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
 beforeAll(async () => {
   mkdirSync(artifactsDir, { recursive: true });
+  if (process.env.SEQLM_API_URL) apiUrl = process.env.SEQLM_API_URL;
+  else {
+    // workerd starts while the site builds; the build is synchronous, so the API is spawned first.
+    api = launchEdgeApi(await freePort(), await freePort());
+    apiUrl = api.url;
+  }
   site = prepareSite();
+  await api?.ready();
   server = await serveStatic(site.root);
   gru = await referenceModel(join(fixturesDir, 'gru-tiny'));
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -72,6 +105,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   site?.dispose();
+  await api?.stop();
 });
 
 describe('playground in Chromium', () => {
@@ -104,12 +138,24 @@ describe('playground in Chromium', () => {
     expect(await page.getAttribute('#next-bars', 'data-fed')).toBe('1');
     expect(await page.getAttribute('#next-bars', 'data-reused')).toBe(String(ids.length - 1));
 
+    // The edge API's /next for the same text: same top 10, same probabilities.
+    const remote = await postApi<NextAnswer>('/v1/models/gru-tiny/next', { text: prefix, topK: shown.length, full: true });
+    expect(remote.input).toEqual({ tokens: ids.length, oov: 0 });
+    expect(remote.top.map((t) => t.id)).toEqual(shown.map((b) => b.id));
+    expect(remote.top.map((t) => t.token)).toEqual(shown.map((b) => b.token));
+    for (const [i, b] of shown.entries()) expect(Math.abs(b.probability - (remote.top[i]?.prob as number))).toBeLessThanOrEqual(TOL);
+    expect(remote.probs).toHaveLength(core.length);
+    expect(Math.max(...core.map((p, i) => Math.abs(p - (remote.probs?.[i] as number))))).toBeLessThanOrEqual(TOL);
+
     // A trailing space is a token the bars answer for.
     await page.type('#prefix-input', ' ');
     const withSpace = encodePrefix(`${prefix} `, gru.manifest.text, vocab).ids;
     await page.waitForSelector(`#next-bars[data-prefix-ids="${Array.from(withSpace).join(' ')}"]`);
     const after = coreNextProbs(gru, withSpace);
     for (const b of await bars(page)) expect(Math.abs(b.probability - (after[b.id] as number))).toBeLessThanOrEqual(TOL);
+    // Here the bars and the API part on purpose: the API's d2l normalisation trims (its README), so it answers for "the hat sat".
+    const trimmed = await postApi<NextAnswer>('/v1/models/gru-tiny/next', { text: `${prefix} `, topK: 1 });
+    expect(trimmed.input.tokens).toBe(ids.length);
     await shot(page, 'next-token-gru', '#next-view');
   });
 
@@ -124,23 +170,24 @@ describe('playground in Chromium', () => {
     await page.click('#gen-start');
     await page.waitForSelector('#gen-output[data-state="done"]');
     const generated = await page.getAttribute('#gen-output', 'data-generated');
+    const shownIds = (await page.getAttribute('#gen-output', 'data-ids'))?.split(' ').map(Number);
     const vocab = Vocab.fromJSON(gru.manifest.vocab);
     const { ids } = encodeText(settings.prompt, gru.manifest.text, vocab);
-    const expected = vocab.decode([...generateTokens(gru.rnn, ids, settings)]).join('');
-    expect((await page.getAttribute('#gen-output', 'data-ids'))?.split(' ')).toHaveLength(settings.maxTokens);
-    expect(generated).toBe(expected);
+    const coreIds = [...generateTokens(gru.rnn, ids, settings)];
+    expect(coreIds).toHaveLength(settings.maxTokens);
+    expect(shownIds).toEqual(coreIds);
+    expect(generated).toBe(vocab.decode(coreIds).join(''));
     expect(await page.getAttribute('#gen-output', 'data-finish')).toBe('length');
-    const api = process.env.SEQLM_API_URL;
-    if (api) {
-      // With the edge API running (wrangler dev), the same request must give the same text.
-      const { prompt, maxTokens, temperature, topK, topP, seed } = settings;
-      const res = await fetch(new URL('/v1/models/gru-tiny/generate', api), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt, maxTokens, temperature, topK, topP, seed }),
-      });
-      expect(((await res.json()) as { text: string }).text).toBe(generated);
-    }
+
+    // The edge API, given the same request, samples the same tokens.
+    const { prompt, maxTokens, temperature, topK, topP, seed } = settings;
+    const remote = await postApi<GenerateAnswer>('/v1/models/gru-tiny/generate', { prompt, maxTokens, temperature, topK, topP, seed });
+    // Both sides trim: d2l turns "the " into the 3 tokens of "the".
+    expect(remote.input).toEqual({ tokens: 3, oov: 0 });
+    expect(ids).toHaveLength(3);
+    expect(remote.ids).toEqual(shownIds);
+    expect(remote.text).toBe(generated);
+    expect(remote.finishReason).toBe('length');
     await shot(page, 'generate', '#gen-view');
   });
 
