@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,24 @@ describe('seqlm export', () => {
     expect(text).toMatch(/perplexity \d+\.\d+ → \d+\.\d+ \([+-]\d+\.\d+%\) on 500 tokens of/);
     const loaded = await loadOnnxModelDir(join(tmp, 'exported'));
     expect(loaded.manifest.onnx.inputs.map((i) => i.name)).toEqual(['ids', 'h0']);
+  });
+
+  it('keeps the other listed files (plot, stats) in place and copies them to another --out', async () => {
+    const dir = trainedDir();
+    const stats = new TextEncoder().encode('{"orders":[]}');
+    writeFileSync(join(dir, 'stats.json'), stats);
+    const manifestPath = join(dir, 'manifest.json');
+    const before = JSON.parse(readFileSync(manifestPath, 'utf8')) as GruManifest;
+    writeFileSync(manifestPath, serializeManifest({ ...before, files: [...before.files, fileEntry('stats', 'stats.json', stats)] }));
+
+    await exportCommand.run({ values: { json: undefined }, positionals: [dir], io: io() });
+    const inPlace = JSON.parse(readFileSync(manifestPath, 'utf8')) as GruManifest;
+    expect(inPlace.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'stats.json', 'weights.bin']);
+
+    await exportCommand.run({ values: { out: 'copied', json: undefined }, positionals: [dir], io: io() });
+    const copied = await loadOnnxModelDir(join(tmp, 'copied'));
+    expect(copied.manifest.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'stats.json', 'weights.bin']);
+    expect(readFileSync(join(tmp, 'copied', 'stats.json'))).toEqual(Buffer.from(stats));
   });
 
   it('refuses a missing model directory with a usage error', async () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { decodeWeights, findFile, parseManifest, verifyFile, type NeuralManifest } from '@seqlm/core/manifest';
@@ -6,7 +6,7 @@ import type { RnnConfig } from '@seqlm/core/rnn';
 import { getTokenizer, normalize } from '@seqlm/core/text';
 import { Vocab } from '@seqlm/core/vocab';
 import { loadCorpus, loadCorpusFile } from '../../corpus/index.ts';
-import { buildLmGraph, exportLm, QUANTIZE_MODES, streamPerplexity, writeExport, type ExportedLm } from '../../onnx/index.ts';
+import { buildLmGraph, EXPORT_FILES, exportLm, QUANTIZE_MODES, streamPerplexity, writeExport, type ExportedLm } from '../../onnx/index.ts';
 import { defineCommand } from '../command.ts';
 import { choice, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
 
@@ -48,7 +48,18 @@ export const exportCommand = defineCommand({
       ...(manifest.training !== undefined ? { training: manifest.training } : {}),
       ...(quantize !== undefined ? { quantize } : {}),
     });
-    const written = await writeExport(out, exported);
+    // Files the export does not rewrite (the perplexity plot, stats.json) stay listed, and travel with an export to another --out.
+    const exportedPaths = new Set<string>([EXPORT_FILES.onnx, EXPORT_FILES.weights]);
+    const others = manifest.files.filter((f) => !exportedPaths.has(f.path));
+    if (out !== dir) {
+      await mkdir(out, { recursive: true });
+      for (const f of others) {
+        const bytes = await readFile(join(dir, f.path));
+        verifyFile(f, bytes);
+        await writeFile(join(out, f.path), bytes);
+      }
+    }
+    const written = await writeExport(out, { ...exported, manifest: { ...exported.manifest, files: [...exported.manifest.files, ...others] } });
 
     let quantization: Record<string, unknown> | undefined;
     if (quantize !== undefined) {

@@ -9,6 +9,7 @@ import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../
 import { writeFileAtomic } from '../../lm/atomic-write.ts';
 import { exportTrainedModel } from '../../lm/auto-export.ts';
 import { MANIFEST_FILE, writeLmArtifact } from '../../lm/artifact.ts';
+import { writeCorpusStats } from '../../corpus/stats-file.ts';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../../lm/checkpoint.ts';
 import { prepareText } from '../../lm/data.ts';
 import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
@@ -188,7 +189,8 @@ export const train = defineCommand({
         tokenizer,
         normalization,
         weights,
-        extraFiles: [fileEntry('other', 'perplexity.svg', svgBytes)],
+        // The training tokens' n-gram statistics, for the playground's Zipf view (the corpus itself is never shipped).
+        extraFiles: [fileEntry('other', 'perplexity.svg', svgBytes), await writeCorpusStats(out, corpus.vocab.decode(corpus.train))],
         training: {
           corpus: loaded.name,
           valFraction,
