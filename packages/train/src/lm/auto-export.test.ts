@@ -31,7 +31,7 @@ describe('seqlm train exports model.onnx at the end (issue #6)', () => {
       expect(r.stdout).toMatch(/exported .*model\.onnx: onnxruntime-web.* reproduce core, tfjs within \d\.\d\de-\d+ \(tolerance 0\.0001\)/);
 
       const manifest = readManifest(out);
-      expect(manifest.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'perplexity.svg', 'weights.bin']);
+      expect(manifest.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'perplexity.svg', 'stats.json', 'weights.bin']);
       for (const f of manifest.files) expect(f.sha256, f.path).toBe(sha256Hex(new Uint8Array(readFileSync(join(out, f.path)))));
       expect(manifest.training?.epochs).toBe(1);
       expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(true);
@@ -106,7 +106,7 @@ describe('seqlm train exports model.onnx at the end (issue #6)', () => {
       // The same directory exports once the check can pass, keeping the plot listed.
       const done = await exportTrainedModel(out, { manifest, parameters, verify: { tfjs: false } });
       expect(done.verification.maxAbsDiff).toBeLessThanOrEqual(1e-4);
-      expect(readManifest(out).files.map((f) => f.path).sort()).toEqual(['model.onnx', 'perplexity.svg', 'weights.bin']);
+      expect(readManifest(out).files.map((f) => f.path).sort()).toEqual(['model.onnx', 'perplexity.svg', 'stats.json', 'weights.bin']);
       expect((await loadOnnxModelDir(out)).manifest.kind).toBe('gru');
     });
   });
