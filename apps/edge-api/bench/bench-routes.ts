@@ -19,7 +19,7 @@ export function benchRoutes(app: OpenAPIHono, registry: ModelRegistry): void {
   app.post('/__bench/next', async (c) => {
     const { model: id, text, runs } = await c.req.json<TimingRequest>();
     const model = await registry.get(id);
-    const ids = model.encode(text).ids;
+    const ids = model.encodePrefix(text).ids;
     await model.next(ids);
     const start = performance.now();
     for (let i = 0; i < runs; i++) await model.next(ids);
@@ -30,7 +30,7 @@ export function benchRoutes(app: OpenAPIHono, registry: ModelRegistry): void {
   app.post('/__bench/generate', async (c) => {
     const { model: id, text, runs, maxTokens = 200 } = await c.req.json<TimingRequest>();
     const model = await registry.get(id);
-    const ids = model.encode(text).ids;
+    const ids = model.encodePrefix(text).ids;
     let generated = 0;
     const once = async (seed: number): Promise<void> => {
       for await (const _ of sample(model, ids, { maxTokens, temperature: 1, seed })) generated++;

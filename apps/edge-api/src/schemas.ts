@@ -10,7 +10,7 @@ const text = z
   .string()
   .max(MAX_TEXT_CHARS)
   .openapi({
-    description: `Input text, at most ${MAX_TEXT_CHARS} characters (413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`.`,
+    description: `Input text, at most ${MAX_TEXT_CHARS} characters (413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`. For /next and /generate, which continue the text, \`d2l\` keeps a trailing run of non-letters as one space.`,
     example: 'the time traveller',
   });
 
@@ -91,9 +91,9 @@ export const GenerateResponse = z
     model: z.string(),
     input: TextInfo,
     text: z.string(),
-    ids: z.array(z.int()),
+    ids: z.array(z.int()).openapi({ description: 'Generated token ids; <unk> (id 0) is never generated.' }),
     tokens: z.array(z.string()),
-    logProbs: z.array(logProb).openapi({ description: "Each generated token's log-probability under the model (temperature 1, no truncation)." }),
+    logProbs: z.array(logProb).openapi({ description: "Each generated token's log-probability under the model (temperature 1, no truncation, <unk> not removed)." }),
     totalLogProb: logProb,
     finishReason: z.enum(['length', 'stop']),
   })

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Vocab, generateTokens, parseManifest, type NgramManifest } from '@seqlm/core';
+import { UNK_ID, Vocab, generateTokens, parseManifest, type NgramManifest } from '@seqlm/core';
 import { loadNgram, scoreIds, type NgramModel } from '@seqlm/core/ngram';
 import { topIndices } from '@seqlm/core/sampling';
 import { encodePrefix, encodeText } from '../src/models/language-model.ts';
@@ -147,20 +147,27 @@ describe('playground in Chromium', () => {
     expect(remote.probs).toHaveLength(core.length);
     expect(Math.max(...core.map((p, i) => Math.abs(p - (remote.probs?.[i] as number))))).toBeLessThanOrEqual(TOL);
 
-    // A trailing space is a token the bars answer for.
+    // A trailing space is a token the bars answer for, and so does the API (core's normalizePrefix on both sides).
     await page.type('#prefix-input', ' ');
     const withSpace = encodePrefix(`${prefix} `, gru.manifest.text, vocab).ids;
+    expect(withSpace).toHaveLength(ids.length + 1);
     await page.waitForSelector(`#next-bars[data-prefix-ids="${Array.from(withSpace).join(' ')}"]`);
     const after = coreNextProbs(gru, withSpace);
-    for (const b of await bars(page)) expect(Math.abs(b.probability - (after[b.id] as number))).toBeLessThanOrEqual(TOL);
-    // Here the bars and the API part on purpose: the API's d2l normalisation trims (its README), so it answers for "the hat sat".
-    const trimmed = await postApi<NextAnswer>('/v1/models/gru-tiny/next', { text: `${prefix} `, topK: 1 });
-    expect(trimmed.input.tokens).toBe(ids.length);
+    const shownAfter = await bars(page);
+    expect(shownAfter.map((b) => b.id)).toEqual(topIndices(after, 10));
+    for (const b of shownAfter) expect(Math.abs(b.probability - (after[b.id] as number))).toBeLessThanOrEqual(TOL);
+    const spaced = await postApi<NextAnswer>('/v1/models/gru-tiny/next', { text: `${prefix} `, topK: shownAfter.length, full: true });
+    expect(spaced.input).toEqual({ tokens: withSpace.length, oov: 0 });
+    expect(spaced.top.map((t) => t.id)).toEqual(shownAfter.map((b) => b.id));
+    for (const [i, b] of shownAfter.entries()) expect(Math.abs(b.probability - (spaced.top[i]?.prob as number))).toBeLessThanOrEqual(TOL);
+    expect(Math.max(...after.map((p, i) => Math.abs(p - (spaced.probs?.[i] as number))))).toBeLessThanOrEqual(TOL);
+    // The space matters: the distribution after "the hat sat " is not the one after "the hat sat".
+    expect(Math.max(...after.map((p, i) => Math.abs(p - (core[i] as number))))).toBeGreaterThan(1e-3);
     await shot(page, 'next-token-gru', '#next-view');
   });
 
-  it('generates the text core generates for the same seed and sampling settings', async () => {
-    const settings = { prompt: 'the ', temperature: 0.8, topK: 6, topP: 0.95, seed: 42, maxTokens: 60 };
+  it('generates the text core generates for the same seed and sampling settings, never <unk>', async () => {
+    const settings = { prompt: 'the hat sat ', temperature: 0.8, topK: 6, topP: 0.95, seed: 42, maxTokens: 60 };
     await page.fill('#gen-prompt', settings.prompt);
     await page.fill('#gen-temperature', String(settings.temperature));
     await page.fill('#gen-topk', String(settings.topK));
@@ -172,19 +179,20 @@ describe('playground in Chromium', () => {
     const generated = await page.getAttribute('#gen-output', 'data-generated');
     const shownIds = (await page.getAttribute('#gen-output', 'data-ids'))?.split(' ').map(Number);
     const vocab = Vocab.fromJSON(gru.manifest.vocab);
-    const { ids } = encodeText(settings.prompt, gru.manifest.text, vocab);
-    const coreIds = [...generateTokens(gru.rnn, ids, settings)];
+    const { ids } = encodePrefix(settings.prompt, gru.manifest.text, vocab);
+    const coreIds = [...generateTokens(gru.rnn, ids, { ...settings, excludeIds: [UNK_ID] })];
     expect(coreIds).toHaveLength(settings.maxTokens);
     expect(shownIds).toEqual(coreIds);
+    expect(coreIds).not.toContain(UNK_ID);
     expect(generated).toBe(vocab.decode(coreIds).join(''));
     expect(await page.getAttribute('#gen-output', 'data-finish')).toBe('length');
 
     // The edge API, given the same request, samples the same tokens.
     const { prompt, maxTokens, temperature, topK, topP, seed } = settings;
     const remote = await postApi<GenerateAnswer>('/v1/models/gru-tiny/generate', { prompt, maxTokens, temperature, topK, topP, seed });
-    // Both sides trim: d2l turns "the " into the 3 tokens of "the".
-    expect(remote.input).toEqual({ tokens: 3, oov: 0 });
-    expect(ids).toHaveLength(3);
+    // Both sides keep the trailing space: "the hat sat " is 12 tokens, the last one the space.
+    expect(remote.input).toEqual({ tokens: settings.prompt.length, oov: 0 });
+    expect(ids).toHaveLength(settings.prompt.length);
     expect(remote.ids).toEqual(shownIds);
     expect(remote.text).toBe(generated);
     expect(remote.finishReason).toBe('length');

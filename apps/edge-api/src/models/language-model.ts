@@ -1,4 +1,4 @@
-import { getTokenizer, normalize, type TextSpec, type Vocab } from '@seqlm/core';
+import { getTokenizer, normalize, normalizePrefix, type TextSpec, type Vocab } from '@seqlm/core';
 import type { ServableManifest } from './source.ts';
 
 /** Text as a model sees it: normalised, tokenized, unknown tokens mapped to `<unk>` (id 0) and counted. */
@@ -30,7 +30,10 @@ export interface LanguageModel {
   readonly vocab: Vocab;
   /** Ids after which generation ends (not emitted), e.g. `</s>` for a model trained with sentence boundaries. */
   readonly stopIds: readonly number[];
+  /** A whole text (score): `d2l` trims both ends. */
   encode(text: string): EncodedText;
+  /** A prefix whose next token is wanted (next, generate): `d2l` keeps one trailing space. */
+  encodePrefix(text: string): EncodedText;
   /** ln p(token | ids) for every token id: the next-token distribution (D2L 9.5 `predict`, one step). */
   next(ids: Int32Array): Promise<Float64Array>;
   score(ids: Int32Array): Promise<TokenScores>;
@@ -43,6 +46,19 @@ export interface LanguageModel {
  * manifest says, tokenize, map tokens the vocabulary lacks to `<unk>` and count them.
  */
 export function encodeText(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  const tokens = getTokenizer(spec.tokenizer).tokenize(normalize(text, spec.normalization));
+  return encodeNormalized(normalize(text, spec.normalization), spec, vocab);
+}
+
+/**
+ * `encodeText` for a prefix: core's `normalizePrefix` keeps a trailing run of
+ * non-letters as one space, because a char model predicts differently after
+ * "the " (a new word) than after "the". A word tokenizer yields no token for it.
+ */
+export function encodePrefix(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
+  return encodeNormalized(normalizePrefix(text, spec.normalization), spec, vocab);
+}
+
+function encodeNormalized(normalized: string, spec: TextSpec, vocab: Vocab): EncodedText {
+  const tokens = getTokenizer(spec.tokenizer).tokenize(normalized);
   return { tokens, ids: vocab.encode(tokens), oov: vocab.countUnknown(tokens) };
 }

@@ -1,7 +1,7 @@
 import { SeqlmError, Vocab, type NeuralManifest, type TensorSpec } from '@seqlm/core';
 import { logSoftmax } from '@seqlm/core/sampling';
 import { createSession, ort, type InferenceSession } from '../ort.ts';
-import { encodeText, type Decoder, type EncodedText, type LanguageModel, type Scores, type TokenScores } from './language-model.ts';
+import { encodePrefix, encodeText, type Decoder, type EncodedText, type LanguageModel, type Scores, type TokenScores } from './language-model.ts';
 
 /** Recurrent state as ORT tensors, one per state input of the graph (h, and c for an LSTM). */
 type State = ort.Tensor[];
@@ -70,6 +70,10 @@ export class NeuralModel implements LanguageModel {
 
   encode(text: string): EncodedText {
     return encodeText(text, this.manifest.text, this.vocab);
+  }
+
+  encodePrefix(text: string): EncodedText {
+    return encodePrefix(text, this.manifest.text, this.vocab);
   }
 
   async next(ids: Int32Array): Promise<Float64Array> {

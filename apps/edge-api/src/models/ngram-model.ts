@@ -1,6 +1,6 @@
 import { Vocab, type NgramManifest } from '@seqlm/core';
 import { loadNgram, scoreIds, type NgramModel as CoreNgramModel } from '@seqlm/core/ngram';
-import { encodeText, type Decoder, type EncodedText, type LanguageModel, type Scores, type TokenScores } from './language-model.ts';
+import { encodePrefix, encodeText, type Decoder, type EncodedText, type LanguageModel, type Scores, type TokenScores } from './language-model.ts';
 
 /** ln p for each token id; -Infinity where the model gives probability 0 (e.g. `<s>`). */
 function logOf(p: Float64Array): Float64Array {
@@ -41,6 +41,10 @@ export class NgramModel implements LanguageModel {
 
   encode(text: string): EncodedText {
     return encodeText(text, this.manifest.text, this.vocab);
+  }
+
+  encodePrefix(text: string): EncodedText {
+    return encodePrefix(text, this.manifest.text, this.vocab);
   }
 
   async next(ids: Int32Array): Promise<Float64Array> {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { Rng } from '@seqlm/core';
+import { Rng, UNK_ID } from '@seqlm/core';
 import { logSumExp, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
 import type { LanguageModel } from '../models/language-model.ts';
 import { GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
@@ -42,9 +42,10 @@ export interface SampledToken {
  * Decodes after the prompt: the prompt is consumed in one pass, then each
  * draw is fed back with the state carried over (D2L 9.5 `predict`). A stop id
  * (`</s>`) ends generation and is not emitted, as in core's `generateTokens`.
+ * `<unk>` is never drawn: generated text should not say "unknown".
  */
 export async function* sample(model: LanguageModel, ids: Int32Array, body: Pick<GenerateInput, 'temperature' | 'topK' | 'topP' | 'seed' | 'maxTokens'>): AsyncGenerator<SampledToken, 'length' | 'stop'> {
-  const options: SamplingOptions = { temperature: body.temperature };
+  const options: SamplingOptions = { temperature: body.temperature, excludeIds: [UNK_ID] };
   if (body.topK !== undefined) options.topK = body.topK;
   if (body.topP !== undefined) options.topP = body.topP;
   const rng = new Rng(body.seed);
@@ -66,7 +67,7 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
     const body = c.req.valid('json');
     // Model and input problems are found before any byte is sent, so they still get a 4xx.
     const model = await registry.get(id);
-    const input = encodeInput(model, body.prompt, 'prompt');
+    const input = encodeInput(model, body.prompt, 'prompt', 'prefix');
     const detokenize = (tokens: string[]): string => (model.manifest.text.tokenizer === 'char' ? tokens.join('') : tokens.join(' '));
     const summary = (tokens: SampledToken[], finishReason: 'length' | 'stop') => {
       let total = 0;

@@ -22,7 +22,7 @@ export function nextRoutes(app: App, { registry }: RouteDeps): void {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const model = await registry.get(id);
-    const input = encodeInput(model, body.text, 'text');
+    const input = encodeInput(model, body.text, 'text', 'prefix');
     const logProbs = await model.next(input.ids);
     const top = topIndices(logProbs, Math.min(body.topK, logProbs.length)).map((tokenId) => {
       const lp = logProbs[tokenId] as number;

@@ -21,7 +21,7 @@ export function scoreRoutes(app: App, { registry }: RouteDeps): void {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const model = await registry.get(id);
-    const input = encodeInput(model, body.text, 'text');
+    const input = encodeInput(model, body.text, 'text', 'text');
     const { tokens, logProbs } = await model.score(input.ids);
     let sum = 0;
     for (const lp of logProbs) sum += lp;

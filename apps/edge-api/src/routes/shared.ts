@@ -22,9 +22,13 @@ export const MODEL_ERRORS = {
   503: { description: 'The model failed validation and is not served', content: errorContent },
 } as const;
 
-/** Tokenizes `text` for `model`; a neural model needs at least one token to condition on. */
-export function encodeInput(model: LanguageModel, text: string, field: string): EncodedText {
-  const input = model.encode(text);
+/**
+ * Tokenizes `text` for `model`, as a whole text (score) or as a prefix whose
+ * next token is wanted (next, generate: a trailing space is kept). A neural
+ * model needs at least one token to condition on.
+ */
+export function encodeInput(model: LanguageModel, text: string, field: string, as: 'text' | 'prefix'): EncodedText {
+  const input = as === 'prefix' ? model.encodePrefix(text) : model.encode(text);
   if (input.ids.length === 0 && model.manifest.kind !== 'ngram') {
     throw new ApiError(
       'INVALID_ARGUMENT',

@@ -26,9 +26,17 @@ describe('encodePrefix', () => {
     expect(encodePrefix('  ', d2lChar, vocab).tokens).toEqual([]);
   });
 
-  it('leaves word tokenizers alone', () => {
+  it('still drops leading non-letters, and collapses a trailing run to one space', () => {
+    expect(encodePrefix(' ..The!! ', d2lChar, vocab).tokens).toEqual(['t', 'h', 'e', ' ']);
+  });
+
+  it('gives a word tokenizer no token for the trailing space: it only ends the last word', () => {
     const words = Vocab.fromJSON({ format: 'seqlm-vocab', version: 1, reserved: [], tokens: ['<unk>', 'the'] });
     expect(encodePrefix('the ', { tokenizer: 'word', normalization: 'd2l' }, words).tokens).toEqual(['the']);
+  });
+
+  it('leaves raw text as it is, whitespace included', () => {
+    expect(encodePrefix(' the ', { tokenizer: 'char', normalization: 'raw' }, vocab).tokens).toEqual([' ', 't', 'h', 'e', ' ']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { getTokenizer, normalize } from '@seqlm/core/text';
+import { getTokenizer, normalize, normalizePrefix } from '@seqlm/core/text';
 import type { NeuralManifest, NgramManifest, TextSpec } from '@seqlm/core/manifest';
 import type { Vocab } from '@seqlm/core/vocab';
 import type { IncrementalModel } from './prefix-cursor.ts';
@@ -38,8 +38,10 @@ export interface LanguageModel<S = unknown> {
   readonly stopIds: readonly number[];
   /** The stateful step the next-token view drives through a `PrefixCursor`. */
   readonly incremental: IncrementalModel<S>;
-  /** Tokenizes as the edge API does (`d2l` trims), for generate and score. */
+  /** A whole text, for score: `d2l` trims both ends, as the edge API's /score. */
   encode(text: string): EncodedText;
+  /** A prompt to continue, for generate: `d2l` keeps one trailing space, as the edge API's /next and /generate. */
+  encodePrefix(text: string): EncodedText;
   score(ids: Int32Array): Promise<TokenScores>;
   /** Starts decoding after `ids` (the prompt goes through in one pass where the model allows). */
   decoder(ids: Int32Array): Promise<Decoder>;
@@ -49,21 +51,21 @@ export interface LanguageModel<S = unknown> {
 
 /** The out-of-vocabulary policy every model shares: normalise, tokenize, map unknown tokens to `<unk>`. */
 export function encodeText(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  const tokens = getTokenizer(spec.tokenizer).tokenize(normalize(text, spec.normalization));
-  return { tokens, ids: vocab.encode(tokens), oov: vocab.countUnknown(tokens) };
+  return encodeNormalized(normalize(text, spec.normalization), spec, vocab);
 }
 
 /**
- * Like `encodeText`, for a prefix being typed: `d2l` normalisation trims, so
- * "the " would lose the space the user just typed and the bars would answer
- * for "the". A char model keeps one trailing space when the raw text ends in
- * characters the normalisation turns into a space.
+ * Like `encodeText`, for a prefix whose next token is wanted (the bars, a
+ * generate prompt): core's `normalizePrefix` keeps the space the user just
+ * typed, which `d2l` would trim, so the bars answer for "the " and not "the".
+ * A word tokenizer yields no token for that space.
  */
 export function encodePrefix(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  const encoded = encodeText(text, spec, vocab);
-  if (spec.tokenizer !== 'char' || spec.normalization !== 'd2l' || encoded.tokens.length === 0) return encoded;
-  if (!/[^A-Za-z]$/.test(text)) return encoded;
-  const tokens = [...encoded.tokens, ' '];
+  return encodeNormalized(normalizePrefix(text, spec.normalization), spec, vocab);
+}
+
+function encodeNormalized(normalized: string, spec: TextSpec, vocab: Vocab): EncodedText {
+  const tokens = getTokenizer(spec.tokenizer).tokenize(normalized);
   return { tokens, ids: vocab.encode(tokens), oov: vocab.countUnknown(tokens) };
 }
 

@@ -3,7 +3,7 @@ import { Vocab } from '@seqlm/core/vocab';
 import { logSoftmax } from '@seqlm/core/sampling';
 import type { NeuralManifest, TensorSpec } from '@seqlm/core/manifest';
 import { createSession, ort, type InferenceSession } from '../ort.ts';
-import { detokenize, encodeText, type Decoder, type EncodedText, type LanguageModel, type TokenScores } from './language-model.ts';
+import { detokenize, encodePrefix, encodeText, type Decoder, type EncodedText, type LanguageModel, type TokenScores } from './language-model.ts';
 import type { IncrementalModel } from './prefix-cursor.ts';
 
 /** Recurrent state as ORT tensors, one per state input of the graph (h, and c for an LSTM). */
@@ -75,6 +75,10 @@ export class NeuralModel implements LanguageModel<NeuralState> {
 
   encode(text: string): EncodedText {
     return encodeText(text, this.manifest.text, this.vocab);
+  }
+
+  encodePrefix(text: string): EncodedText {
+    return encodePrefix(text, this.manifest.text, this.vocab);
   }
 
   detokenize(tokens: readonly string[]): string {

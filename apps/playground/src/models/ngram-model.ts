@@ -1,7 +1,7 @@
 import { Vocab } from '@seqlm/core/vocab';
 import type { NgramManifest } from '@seqlm/core/manifest';
 import { loadNgram, type NgramModel as CoreNgramModel } from '@seqlm/core/ngram';
-import { detokenize, encodeText, type Decoder, type EncodedText, type LanguageModel, type TokenScores } from './language-model.ts';
+import { detokenize, encodePrefix, encodeText, type Decoder, type EncodedText, type LanguageModel, type TokenScores } from './language-model.ts';
 import type { IncrementalModel } from './prefix-cursor.ts';
 
 /** ln p for each token id; -Infinity where the model gives probability 0 (e.g. `<s>`). */
@@ -51,6 +51,10 @@ export class NgramModel implements LanguageModel<number[]> {
 
   encode(text: string): EncodedText {
     return encodeText(text, this.manifest.text, this.vocab);
+  }
+
+  encodePrefix(text: string): EncodedText {
+    return encodePrefix(text, this.manifest.text, this.vocab);
   }
 
   detokenize(tokens: readonly string[]): string {

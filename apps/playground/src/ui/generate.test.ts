@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core/errors';
-import { readSettings } from './generate.ts';
+import { generateTokens, type StepModel } from '@seqlm/core/sampling';
+import { UNK_ID, Vocab } from '@seqlm/core/vocab';
+import { encodePrefix, encodeText, type Decoder, type LanguageModel } from '../models/language-model.ts';
+import { readSettings, sampleText, type GenerateSettings } from './generate.ts';
 
 const form = { prompt: 'the time', temperature: '0.8', topK: '', topP: '0.9', seed: '7', length: '50' };
 
@@ -33,5 +36,81 @@ describe('readSettings', () => {
     [{ length: '2001' }, 'length must be an integer from 1 to 2000'],
   ])('rejects %j', (change, message) => {
     expect(messageOf({ ...form, ...change })).toContain(message);
+  });
+});
+
+const vocab = Vocab.fromJSON({ format: 'seqlm-vocab', version: 1, reserved: [], tokens: ['<unk>', ' ', 'e', 'h', 't'] });
+const spec = { tokenizer: 'char', normalization: 'd2l' } as const;
+
+/**
+ * Logits depending on the last token only, with `<unk>` the likeliest after
+ * every token, so a sampler that does not exclude it draws it often.
+ */
+function logitsAfter(last: number): Float32Array {
+  return Float32Array.from({ length: vocab.size }, (_, j) => (j === UNK_ID ? 2 : 0.3 * ((j + last) % 4)));
+}
+
+const stepModel: StepModel<number> = {
+  initialState: () => -1,
+  step: (_state, ids) => ({ logits: logitsAfter(ids[0] as number), state: ids[0] as number }),
+};
+
+/** The same chain behind the playground's LanguageModel interface; records the ids the prompt became. */
+function chainModel(prompts: Int32Array[]): LanguageModel {
+  return {
+    id: 'chain',
+    manifest: { kind: 'gru', text: spec } as LanguageModel['manifest'],
+    vocab,
+    stopIds: [],
+    incremental: { initial: () => ({ state: null, scores: null }), feed: async () => ({ state: null, scores: new Float32Array(0) }) },
+    encode: (text) => encodeText(text, spec, vocab),
+    encodePrefix: (text) => encodePrefix(text, spec, vocab),
+    score: async () => ({ logProbs: [], trailing: [] }),
+    decoder: async (ids): Promise<Decoder> => {
+      prompts.push(ids);
+      const decoder = {
+        scores: logitsAfter(ids[ids.length - 1] as number),
+        push: async (id: number) => {
+          decoder.scores = logitsAfter(id);
+        },
+      };
+      return decoder;
+    },
+    detokenize: (tokens) => tokens.join(''),
+  };
+}
+
+async function drain(it: AsyncGenerator<[number, string], string>): Promise<number[]> {
+  const ids: number[] = [];
+  for (let step = await it.next(); !step.done; step = await it.next()) ids.push(step.value[0]);
+  return ids;
+}
+
+describe('sampleText', () => {
+  const settings: GenerateSettings = { prompt: 'The, ', seed: 7, maxTokens: 300, temperature: 1, topP: 0.95 };
+
+  it('continues the prompt after its trailing space and never draws <unk>, drawing what core draws', async () => {
+    const prompts: Int32Array[] = [];
+    const ids = await drain(sampleText(chainModel(prompts), settings));
+    // "The, " is the prefix "the ": t h e and the space.
+    expect(prompts.map((p) => Array.from(p))).toEqual([[4, 3, 2, 1]]);
+    expect(ids).toHaveLength(settings.maxTokens);
+    expect(ids).not.toContain(UNK_ID);
+    const core = [...generateTokens(stepModel, [4, 3, 2, 1], { ...settings, excludeIds: [UNK_ID] })];
+    expect(ids).toEqual(core);
+    // Without the exclusion this chain does draw <unk>, so the check above can fail.
+    expect([...generateTokens(stepModel, [4, 3, 2, 1], settings)]).toContain(UNK_ID);
+  });
+
+  it('greedy decoding takes the likeliest token other than <unk>', async () => {
+    const ids = await drain(sampleText(chainModel([]), { ...settings, temperature: 0, maxTokens: 4 }));
+    expect(ids).toHaveLength(4);
+    // After a token `last`, the largest 0.3·((j + last) mod 4) over j = 1..4 is at (j + last) mod 4 = 3.
+    let last = 1;
+    for (const id of ids) {
+      const best = [1, 2, 3, 4].find((j) => (j + last) % 4 === 3);
+      expect(id).toBe(best);
+      last = id;
+    }
   });
 });

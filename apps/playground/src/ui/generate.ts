@@ -1,6 +1,7 @@
 import { SeqlmError } from '@seqlm/core/errors';
 import { Rng } from '@seqlm/core/random';
 import { checkSamplingOptions, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
+import { UNK_ID } from '@seqlm/core/vocab';
 import type { LanguageModel } from '../models/language-model.ts';
 import { showError } from './errors.ts';
 import { yieldToBrowser } from './dom.ts';
@@ -48,16 +49,17 @@ export function readSettings(values: { prompt: string; temperature: string; topK
 
 /**
  * Sampling as the edge API does it, so the same seed gives the same text: the
- * prompt goes through the model in one pass, then each token is drawn with
- * core's `sampleToken` from one `Rng(seed)` and fed back (D2L 9.5 `predict`).
- * A stop id ends generation and is not shown. Yields `[id, token]` pairs.
+ * prompt (a prefix: a trailing space is kept) goes through the model in one
+ * pass, then each token is drawn with core's `sampleToken` from one `Rng(seed)`
+ * and fed back (D2L 9.5 `predict`). `<unk>` is never drawn. A stop id ends
+ * generation and is not shown. Yields `[id, token]` pairs.
  */
 export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<[number, string], 'length' | 'stop'> {
-  const { ids } = model.encode(settings.prompt);
+  const { ids } = model.encodePrefix(settings.prompt);
   if (ids.length === 0 && model.manifest.kind !== 'ngram') {
     throw new SeqlmError('INVALID_ARGUMENT', `the prompt has no tokens after "${model.manifest.text.normalization}" normalisation; a ${model.manifest.kind} model needs at least one`);
   }
-  const options: SamplingOptions = { temperature: settings.temperature };
+  const options: SamplingOptions = { temperature: settings.temperature, excludeIds: [UNK_ID] };
   if (settings.topK !== undefined) options.topK = settings.topK;
   if (settings.topP !== undefined) options.topP = settings.topP;
   const rng = new Rng(settings.seed);
@@ -112,7 +114,7 @@ export class GenerateView {
     c.stop.disabled = false;
     const promptSpan = document.createElement('span');
     promptSpan.className = 'prompt';
-    promptSpan.textContent = model.detokenize(model.encode(settings.prompt).tokens);
+    promptSpan.textContent = model.detokenize(model.encodePrefix(settings.prompt).tokens);
     const textNode = document.createTextNode('');
     c.output.replaceChildren(promptSpan, textNode);
     c.output.dataset.state = 'running';

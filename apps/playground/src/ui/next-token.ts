@@ -1,5 +1,4 @@
 import type { LanguageModel } from '../models/language-model.ts';
-import { encodePrefix } from '../models/language-model.ts';
 import { PrefixCursor } from '../models/prefix-cursor.ts';
 import { topTokens } from '../models/top-tokens.ts';
 import { showError } from './errors.ts';
@@ -75,7 +74,7 @@ export class NextTokenView {
     if (model === null || cursor === null) return;
     const text = this.#input.value;
     const eventTime = this.#eventTime;
-    const { ids, tokens, oov } = encodePrefix(text, model.manifest.text, model.vocab);
+    const { ids, tokens, oov } = model.encodePrefix(text);
     let update;
     try {
       update = await cursor.update(ids);

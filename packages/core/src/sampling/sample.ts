@@ -9,6 +9,12 @@ export interface SamplingOptions {
   topK?: number;
   /** Keep the smallest set of most likely tokens whose probability reaches p, in (0, 1]. Default 1. */
   topP?: number;
+  /**
+   * Token ids never drawn (e.g. `UNK_ID`, so generated text holds no `<unk>`):
+   * their logits count as -Infinity before temperature, top-k and top-p.
+   * Ids outside the vocabulary are ignored. Default: none.
+   */
+  excludeIds?: readonly number[];
 }
 
 // Slack for rounding, so a set whose mass is p up to float error counts as
@@ -28,6 +34,9 @@ export function checkSamplingOptions(options: SamplingOptions): void {
   if (topP !== undefined && !(topP > 0 && topP <= 1)) {
     throw new SeqlmError('INVALID_ARGUMENT', `topP must be in (0, 1], got ${topP}`, { topP });
   }
+  for (const id of options.excludeIds ?? []) {
+    if (!Number.isSafeInteger(id) || id < 0) throw new SeqlmError('INVALID_ARGUMENT', `excludeIds must be non-negative integers, got ${id}`, { id });
+  }
 }
 
 /** Whether these options always pick the most likely token. */
@@ -36,19 +45,21 @@ export function isGreedy(options: SamplingOptions): boolean {
 }
 
 /**
- * The distribution a token is drawn from: softmax(logits / T), then only the
- * `topK` most likely tokens, then (renormalised) only the smallest most-likely
- * set with mass >= `topP`, renormalised again. Removed tokens get probability 0.
- * Ties are ranked by lower token id. Temperature 0 puts all mass on the argmax.
+ * The distribution a token is drawn from: the `excludeIds` removed, softmax(logits / T)
+ * over the rest, then only the `topK` most likely tokens, then (renormalised) only
+ * the smallest most-likely set with mass >= `topP`, renormalised again. Removed
+ * tokens get probability 0. Ties are ranked by lower token id. Temperature 0 puts
+ * all mass on the argmax of the tokens not excluded.
  */
 export function samplingDistribution(logits: ArrayLike<number>, options: SamplingOptions = {}): Float64Array {
   checkSamplingOptions(options);
+  const allowed = withoutExcluded(logits, options.excludeIds);
   if (isGreedy(options)) {
-    const p = new Float64Array(logits.length);
-    p[argmax(logits)] = 1;
+    const p = new Float64Array(allowed.length);
+    p[argmax(allowed)] = 1;
     return p;
   }
-  const p = softmax(logits, options.temperature ?? 1);
+  const p = softmax(allowed, options.temperature ?? 1);
   const topK = Math.min(options.topK ?? p.length, p.length);
   const topP = options.topP ?? 1;
   if (topK === p.length && topP === 1) return p;
@@ -94,8 +105,28 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
 /** Draws one token id from `logits` (one row of V) under `options`, using `rng` unless greedy. */
 export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, rng: Rng): number {
   checkSamplingOptions(options);
-  if (isGreedy(options)) return argmax(logits);
+  if (isGreedy(options)) return argmax(withoutExcluded(logits, options.excludeIds));
   return drawFrom(samplingDistribution(logits, options), rng);
+}
+
+/**
+ * `logits` with the excluded ids set to -Infinity (a copy; the caller's row is
+ * left alone), so softmax gives them probability 0 and the rest renormalise.
+ * Throws `INVALID_ARGUMENT` when every id is excluded: nothing could be drawn.
+ */
+function withoutExcluded(logits: ArrayLike<number>, excludeIds: readonly number[] | undefined): ArrayLike<number> {
+  if (excludeIds === undefined || excludeIds.length === 0) return logits;
+  const masked = Float64Array.from(logits);
+  const removed = new Set<number>();
+  for (const id of excludeIds) {
+    if (id >= masked.length) continue;
+    masked[id] = Number.NEGATIVE_INFINITY;
+    removed.add(id);
+  }
+  if (masked.length > 0 && removed.size === masked.length) {
+    throw new SeqlmError('INVALID_ARGUMENT', `excludeIds removes all ${masked.length} token ids; at least one must remain to draw from`);
+  }
+  return masked;
 }
 
 /** Inverse-CDF draw: the first id whose cumulative probability exceeds u ~ U[0, 1). */

@@ -128,6 +128,50 @@ describe('samplingDistribution and sampleToken', () => {
     for (const id of top5) expect(Math.abs((counts.get(id) ?? 0) / draws - (p[id] as number) / mass)).toBeLessThan(0.02);
   });
 
+  it('excludeIds removes ids before temperature, top-k and top-p, and renormalises the rest', () => {
+    // Without id 1 (0.4) the mass left is 0.6.
+    const d = samplingDistribution(logits, { excludeIds: [1] });
+    expect(d[1]).toBe(0);
+    [0, 2, 3, 4].forEach((i) => expect(d[i]).toBeCloseTo((probs[i] as number) / 0.6, 6));
+    expect(d.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Top-2 of what is left: 0.3 and 0.15 over 0.45.
+    const top2 = samplingDistribution(logits, { excludeIds: [1], topK: 2 });
+    expect(top2[3]).toBeCloseTo(0.3 / 0.45, 6);
+    expect(top2[4]).toBeCloseTo(0.15 / 0.45, 6);
+    expect(kept({ excludeIds: [1], topK: 2 })).toEqual([3, 4]);
+    // Top-p 0.5 of {0.1, 0.05, 0.3, 0.15}/0.6: 0.5 alone reaches it.
+    expect(kept({ excludeIds: [1], topP: 0.5 })).toEqual([3]);
+    // Greedy takes the best id not excluded.
+    expect(Array.from(samplingDistribution(logits, { excludeIds: [1], temperature: 0 }))).toEqual([0, 0, 0, 1, 0]);
+    expect(sampleToken(logits, { excludeIds: [1, 3], topK: 1 }, new Rng(1))).toBe(4);
+    // Ids past the vocabulary cannot be drawn anyway and are ignored; an empty list changes nothing.
+    expect(Array.from(samplingDistribution(logits, { excludeIds: [99] }))).toEqual(Array.from(samplingDistribution(logits)));
+    expect(Array.from(samplingDistribution(logits, { excludeIds: [] }))).toEqual(Array.from(samplingDistribution(logits)));
+  });
+
+  it('never draws an excluded id, draws the others at their renormalised rates, and leaves the logits alone', () => {
+    const before = Array.from(logits);
+    const rng = new Rng(21);
+    const counts = [0, 0, 0, 0, 0];
+    const draws = 20000;
+    for (let i = 0; i < draws; i++) counts[sampleToken(logits, { excludeIds: [1, 3] }, rng)]! += 1;
+    expect(counts[1]).toBe(0);
+    expect(counts[3]).toBe(0);
+    // Left: 0.1, 0.05, 0.15 over 0.3. Binomial standard error is below 0.0036; 0.02 is over five of them.
+    for (const i of [0, 2, 4]) expect(Math.abs((counts[i] as number) / draws - (probs[i] as number) / 0.3)).toBeLessThan(0.02);
+    expect(Array.from(logits)).toEqual(before);
+  });
+
+  it('refuses excludeIds that remove every id, or that are not non-negative integers', () => {
+    const rng = new Rng(1);
+    expect(() => sampleToken(logits, { excludeIds: [0, 1, 2, 3, 4] }, rng)).toThrow(code('INVALID_ARGUMENT'));
+    expect(() => sampleToken(logits, { excludeIds: [4, 3, 2, 1, 0, 0, 7], temperature: 0 }, rng)).toThrow(code('INVALID_ARGUMENT'));
+    expect(() => samplingDistribution(logits, { excludeIds: [0, 1, 2, 3, 4] })).toThrow(code('INVALID_ARGUMENT'));
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => sampleToken(logits, { excludeIds: [bad] }, rng), String(bad)).toThrow(code('INVALID_ARGUMENT'));
+    }
+  });
+
   it('refuses invalid options with INVALID_ARGUMENT', () => {
     const rng = new Rng(1);
     for (const bad of [
@@ -181,6 +225,20 @@ describe('generate', () => {
     const a = generate(model(), [0], opts).ids;
     expect(generate(model(), [0], opts).ids).toEqual(a);
     expect(generate(model(), [0], { ...opts, seed: 43 }).ids).not.toEqual(a);
+  });
+
+  it('never generates an excluded id, even one the model favours', () => {
+    // Id 0 is the likeliest next token after every token; without it the chain is 1 <-> 2 at 0.5 each way.
+    const chain = new MarkovModel([
+      [0.9, 0.05, 0.05],
+      [0.6, 0.2, 0.2],
+      [0.6, 0.2, 0.2],
+    ]);
+    const { ids } = generate(chain, [1], { maxTokens: 200, seed: 5, excludeIds: [0] });
+    expect(ids).toHaveLength(200);
+    expect(ids.includes(0)).toBe(false);
+    expect(Array.from(generate(chain, [1], { maxTokens: 5, temperature: 0, excludeIds: [0] }).ids)).toEqual([1, 1, 1, 1, 1]);
+    expect(() => generateTokens(chain, [1], { maxTokens: 3, excludeIds: [-2] })).toThrow(code('INVALID_ARGUMENT'));
   });
 
   it('stops before a stop id', () => {

@@ -1,4 +1,4 @@
-export { NORMALIZATIONS, normalize, isNormalization, type Normalization } from './normalize.ts';
+export { NORMALIZATIONS, normalize, normalizePrefix, isNormalization, type Normalization } from './normalize.ts';
 export {
   TOKENIZERS,
   charTokenizer,

@@ -25,6 +25,26 @@ export function normalize(text: string, normalization: Normalization): string {
   }
 }
 
+/**
+ * `normalize` for a prefix whose next token is wanted. `d2l`: as `normalize`,
+ * but a trailing run of non-letters becomes one trailing space instead of being
+ * trimmed, since a char model answers "the time " and "the time" differently
+ * (a new word vs. the rest of this one); leading ones are still dropped.
+ * `raw`: the text unchanged. A word tokenizer splits on whitespace, so for it
+ * the kept space only says the last word is complete and yields no token.
+ */
+export function normalizePrefix(text: string, normalization: Normalization): string {
+  switch (normalization) {
+    case 'raw':
+      return text;
+    case 'd2l':
+      // After the replacement every non-letter run is one ASCII space, so only a leading one needs removing.
+      return text.replace(NON_LETTERS, ' ').trimStart().toLowerCase();
+    default:
+      throw new SeqlmError('INVALID_ARGUMENT', `unknown normalization "${String(normalization)}"; expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+}
+
 export function isNormalization(value: unknown): value is Normalization {
   return typeof value === 'string' && (NORMALIZATIONS as readonly string[]).includes(value);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '../errors/index.ts';
-import { charTokenizer, getTokenizer, normalize, wordTokenizer, type Normalization } from './index.ts';
+import { Rng } from '../random/index.ts';
+import { charTokenizer, getTokenizer, normalize, normalizePrefix, wordTokenizer, type Normalization } from './index.ts';
 
 describe('normalize', () => {
   it('d2l keeps letters only, collapses every other run (line breaks included) to one space, lowercases and trims', () => {
@@ -18,6 +19,41 @@ describe('normalize', () => {
 
   it('refuses an unknown normalisation with a coded error', () => {
     expect(() => normalize('x', 'nfkc' as Normalization)).toThrow(SeqlmError);
+  });
+});
+
+describe('normalizePrefix', () => {
+  it('d2l keeps a trailing run of non-letters as one space, and still drops a leading one', () => {
+    expect(normalizePrefix('the time ', 'd2l')).toBe('the time ');
+    expect(normalizePrefix('  The Time, \n', 'd2l')).toBe('the time ');
+    expect(normalizePrefix('...The time', 'd2l')).toBe('the time');
+    expect(normalizePrefix('the time', 'd2l')).toBe('the time');
+  });
+
+  it('d2l gives nothing for text without letters, as normalize does', () => {
+    expect(normalizePrefix('', 'd2l')).toBe('');
+    expect(normalizePrefix('  42, ', 'd2l')).toBe('');
+  });
+
+  it('d2l is normalize plus at most one space, and that space only after a trailing non-letter', () => {
+    const alphabet = 'aB z,\n9é-';
+    const rng = new Rng(4);
+    for (let n = 0; n < 500; n++) {
+      const text = Array.from({ length: rng.int(12) }, () => alphabet[rng.int(alphabet.length)]).join('');
+      const whole = normalize(text, 'd2l');
+      const endsInNonLetter = whole !== '' && /[^A-Za-z]$/.test(text);
+      expect(normalizePrefix(text, 'd2l'), JSON.stringify(text)).toBe(endsInNonLetter ? `${whole} ` : whole);
+    }
+  });
+
+  it('a word tokenizer reads the kept space as the end of the last word, not a token', () => {
+    expect(wordTokenizer.tokenize(normalizePrefix('the time, ', 'd2l'))).toEqual(['the', 'time']);
+    expect(charTokenizer.tokenize(normalizePrefix('the time, ', 'd2l')).at(-1)).toBe(' ');
+  });
+
+  it('raw leaves the prefix unchanged and an unknown normalisation is refused', () => {
+    expect(normalizePrefix(' The time,\n', 'raw')).toBe(' The time,\n');
+    expect(() => normalizePrefix('x', 'nfkc' as Normalization)).toThrow(SeqlmError);
   });
 });
 

@@ -66,11 +66,11 @@ describe('seqlm export', () => {
     const before = JSON.parse(readFileSync(manifestPath, 'utf8')) as GruManifest;
     writeFileSync(manifestPath, serializeManifest({ ...before, files: [...before.files, fileEntry('stats', 'stats.json', stats)] }));
 
-    await exportCommand.run({ values: { json: undefined }, positionals: [dir], io: io() });
+    await exportCommand.run({ values: { out: undefined, quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: [dir], io: io() });
     const inPlace = JSON.parse(readFileSync(manifestPath, 'utf8')) as GruManifest;
     expect(inPlace.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'stats.json', 'weights.bin']);
 
-    await exportCommand.run({ values: { out: 'copied', json: undefined }, positionals: [dir], io: io() });
+    await exportCommand.run({ values: { out: 'copied', quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: [dir], io: io() });
     const copied = await loadOnnxModelDir(join(tmp, 'copied'));
     expect(copied.manifest.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'stats.json', 'weights.bin']);
     expect(readFileSync(join(tmp, 'copied', 'stats.json'))).toEqual(Buffer.from(stats));

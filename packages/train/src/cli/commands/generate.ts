@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { RnnModel } from '@seqlm/core/rnn';
 import { generate as generateIds } from '@seqlm/core/sampling';
-import { getTokenizer, normalize } from '@seqlm/core/text';
-import { Vocab } from '@seqlm/core/vocab';
+import { getTokenizer, normalizePrefix } from '@seqlm/core/text';
+import { UNK_ID, Vocab } from '@seqlm/core/vocab';
 import { neuralWeights, readModelDir } from '../../lm/artifact.ts';
 import { defineCommand } from '../command.ts';
 import { existingDir, positiveInt, usageError } from '../flags.ts';
@@ -15,7 +15,9 @@ export const generate = defineCommand({
   description:
     "Loads a model directory written by `seqlm train` (manifest and weights are verified first), normalises and tokenizes the prefix the way the training text was, " +
     "warms the state up on it and samples --len more tokens one at a time (D2L 9.5.4), running core's RNN step by step. " +
-    'Temperature 0 (or --top-k 1) is greedy decoding as in D2L; otherwise tokens are drawn from softmax(logits / temperature), restricted to the top k and/or the top-p nucleus.',
+    'A prefix ending in a space or punctuation is continued after one space, as the edge API and playground do. ' +
+    'Temperature 0 (or --top-k 1) is greedy decoding as in D2L; otherwise tokens are drawn from softmax(logits / temperature), restricted to the top k and/or the top-p nucleus. ' +
+    '<unk> is never drawn.',
   options: {
     model: { type: 'string', short: 'm', valueName: 'dir', description: 'Model directory holding manifest.json (required)' },
     prefix: { type: 'string', short: 'p', valueName: 'text', description: 'Text to continue', default: 'time traveller' },
@@ -43,7 +45,7 @@ export const generate = defineCommand({
     const { manifest, config, weights } = neuralWeights(await readModelDir(resolve(dir)));
     const vocab = Vocab.fromJSON(manifest.vocab);
     const tokenizer = getTokenizer(manifest.text.tokenizer);
-    const prefix = normalize(values.prefix ?? 'time traveller', manifest.text.normalization);
+    const prefix = normalizePrefix(values.prefix ?? 'time traveller', manifest.text.normalization);
     const tokens = tokenizer.tokenize(prefix);
     if (tokens.length === 0) throw usageError(`--prefix ${JSON.stringify(values.prefix)} has no tokens after ${manifest.text.normalization} normalisation`);
     const unknown = tokens.filter((t) => !vocab.has(t));
@@ -55,6 +57,7 @@ export const generate = defineCommand({
       maxTokens,
       seed,
       temperature,
+      excludeIds: [UNK_ID],
       ...(topK !== undefined ? { topK } : {}),
       ...(topP !== undefined ? { topP } : {}),
     });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { generateNgram } from '@seqlm/core/ngram';
-import { getTokenizer, normalize, type Normalization } from '@seqlm/core/text';
+import { getTokenizer, normalizePrefix } from '@seqlm/core/text';
 import { UNK_ID } from '@seqlm/core/vocab';
 import { readNgramModelDir } from '../../ngram/index.ts';
 import { defineCommand } from '../command.ts';
@@ -51,12 +51,3 @@ export const ngramSample = defineCommand({
   },
 });
 
-/**
- * The prefix as the model's training text was normalised. `d2l` trims its
- * text, but a prefix's trailing space matters ("the " asks for a new word), so
- * a trailing non-letter is kept as the one space `d2l` would have made of it.
- */
-function normalizePrefix(prefix: string, normalization: Normalization): string {
-  const normalized = normalize(prefix, normalization);
-  return normalization === 'd2l' && normalized !== '' && /[^A-Za-z]$/u.test(prefix) ? `${normalized} ` : normalized;
-}
