@@ -83,11 +83,20 @@ for cell in ['rnn', 'gru', 'lstm']:
 print(json.dumps(out))
 `;
 
+/** The first Python that imports torch: SEQLM_PYTHON, the one on PATH, then Debian's (a pyenv python3 on PATH hides it). */
+export function torchPython(): string | null {
+  const candidates = [process.env.SEQLM_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => c !== undefined && c !== '');
+  return candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) ?? null;
+}
+
 function torchFigures(): Record<string, { train: number; infer: number }> | null {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
-  const run = spawnSync('python3', ['-c', TORCH_SCRIPT], { encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) return null;
+  const python = torchPython();
+  if (python === null) return null;
+  const run = spawnSync(python, ['-c', TORCH_SCRIPT], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) {
+    console.error(`pytorch comparison failed: ${run.stderr.trim().split('\n').at(-1) ?? ''}`);
+    return null;
+  }
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? 'null') as Record<string, { train: number; infer: number }> | null;
 }
 
