@@ -74,6 +74,11 @@ describe('seqlm export', () => {
     const copied = await loadOnnxModelDir(join(tmp, 'copied'));
     expect(copied.manifest.files.map((f) => f.path).sort()).toEqual(['model.onnx', 'stats.json', 'weights.bin']);
     expect(readFileSync(join(tmp, 'copied', 'stats.json'))).toEqual(Buffer.from(stats));
+
+    // An absolute --out is taken as it is, not joined onto the working directory.
+    const absolute = join(tmp, 'absolute', 'out');
+    await exportCommand.run({ values: { out: absolute, quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: [dir], io: io() });
+    expect((await loadOnnxModelDir(absolute)).manifest.kind).toBe('gru');
   });
 
   it('refuses a missing model directory with a usage error', async () => {

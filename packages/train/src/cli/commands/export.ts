@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { decodeWeights, findFile, parseManifest, verifyFile, type NeuralManifest } from '@seqlm/core/manifest';
 import type { RnnConfig } from '@seqlm/core/rnn';
@@ -32,7 +32,7 @@ export const exportCommand = defineCommand({
     const [raw] = positionals;
     if (raw === undefined) throw usageError('give the model directory: seqlm export <model-dir>');
     const dir = existingDir('model-dir', raw, io.cwd);
-    const out = values.out === undefined ? dir : join(io.cwd, values.out);
+    const out = values.out === undefined ? dir : resolve(io.cwd, values.out);
     const quantize = choice('quantize', values.quantize, QUANTIZE_MODES);
     const evalFile = values['eval-file'] === undefined ? undefined : existingFile('eval-file', values['eval-file'], io.cwd);
     const evalTokens = positiveInt('eval-tokens', values['eval-tokens'], 20000);
