@@ -3,7 +3,8 @@ import type { Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { errorResponse, notFound, renderError } from './errors.ts';
+import { allowedMethods } from './allowed-methods.ts';
+import { errorResponse, methodNotAllowed, notFound, renderError } from './errors.ts';
 import { MAX_BODY_BYTES, MAX_TEXT_CHARS } from './limits.ts';
 import type { ModelRegistry } from './models/registry.ts';
 import { generateRoutes } from './routes/generate.ts';
@@ -27,7 +28,7 @@ const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
   const issues = result.error.issues;
   const tooLong = issues.find((i) => i.code === 'too_big' && i.origin === 'string' && (i.path[0] === 'text' || i.path[0] === 'prompt'));
   if (tooLong !== undefined) {
-    return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${MAX_TEXT_CHARS} characters`);
+    return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${MAX_TEXT_CHARS} characters (Unicode code points)`);
   }
   const message = issues
     .slice(0, 5)
@@ -65,7 +66,11 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
   generateRoutes(app, deps);
   scoreRoutes(app, deps);
   openapiRoutes(app);
-  app.notFound((c) => notFound(c));
+  const allowOf = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const allow = allowOf(c.req.path);
+    return allow.length > 0 && !allow.includes(c.req.method) ? methodNotAllowed(c, allow) : notFound(c);
+  });
   app.onError((error, c) => renderError(error, c));
   return app;
 }

@@ -19,6 +19,7 @@ export const STATUS_BY_CODE = {
   MALFORMED_JSON: 400,
   NOT_FOUND: 404,
   MODEL_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VOCAB_OOV: 422,
@@ -60,6 +61,16 @@ export function notFound(c: Context): Response {
   return errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 }
 
+/** 405 for a path that exists under other methods; RFC 9110 §15.5.6 requires the `Allow` header. */
+export function methodNotAllowed(c: Context, allow: readonly string[]): Response {
+  const res = errorResponse(c, 'METHOD_NOT_ALLOWED', `${new URL(c.req.url).pathname} does not take ${c.req.method}; it takes ${allow.join(', ')}`);
+  res.headers.set('Allow', allow.join(', '));
+  return res;
+}
+
+/** The message of every 415: the model endpoints take only JSON bodies. */
+export const JSON_BODY_REQUIRED = 'the request body must be JSON (Content-Type: application/json)';
+
 // Hono's built-in validators and middleware throw HTTPException; their status
 // says which of our codes applies, so clients see one vocabulary of codes.
 function codeOfHttpException(error: HTTPException): ApiErrorCode {
@@ -82,7 +93,7 @@ function messageOfHttpException(code: ApiErrorCode, error: HTTPException): strin
     case 'MALFORMED_JSON':
       return 'the request body is not valid JSON';
     case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'the request body must be JSON (Content-Type: application/json)';
+      return JSON_BODY_REQUIRED;
     case 'INVALID_ARGUMENT':
       return /content-type/i.test(error.message) ? 'the request needs a JSON body (Content-Type: application/json)' : error.message;
     default:
@@ -90,13 +101,22 @@ function messageOfHttpException(code: ApiErrorCode, error: HTTPException): strin
   }
 }
 
-export function renderError(error: unknown, c: Context): Response {
-  if (error instanceof ApiError) return errorResponse(c, error.code, error.message);
-  if (isSeqlmError(error)) return c.json(errorBody(c, error.code, error.message), statusOf(error.code));
+/**
+ * The code and message a thrown value is reported with, in a JSON answer or
+ * an SSE `error` event. Anything unrecognised is INTERNAL, so its message (a
+ * stack detail, a path) never reaches the client.
+ */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof ApiError || isSeqlmError(error)) return { code: error.code, message: error.message };
   if (error instanceof HTTPException) {
     const code = codeOfHttpException(error);
-    return errorResponse(c, code, messageOfHttpException(code, error));
+    return { code, message: messageOfHttpException(code, error) };
   }
-  console.error(error);
-  return errorResponse(c, 'INTERNAL', 'internal error');
+  return { code: 'INTERNAL', message: 'internal error' };
+}
+
+export function renderError(error: unknown, c: Context): Response {
+  const { code, message } = describeError(error);
+  if (code === 'INTERNAL') console.error(error);
+  return c.json(errorBody(c, code, message), statusOf(code));
 }

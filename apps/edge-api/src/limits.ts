@@ -9,8 +9,16 @@
 /** Largest request body read at all; anything bigger is refused (413) before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Longest `text` (next, score) or `prompt` (generate), in UTF-16 code units, before normalisation (413 above). */
+/**
+ * Longest `text` (next, score) or `prompt` (generate), in Unicode code points
+ * before normalisation (413 above). Code points, not UTF-16 units, because
+ * that is what zod's `.max()` counts and what the char tokenizer splits on, so
+ * the limit bounds the tokens a request can cost: an emoji counts once.
+ */
 export const MAX_TEXT_CHARS = 400;
+
+/** Longest model id in a path (400 above); configured ids are directory names, far shorter. */
+export const MAX_MODEL_ID_CHARS = 128;
 
 /** Most tokens one /generate call may ask for (400 above). */
 export const MAX_GENERATE_TOKENS = 200;

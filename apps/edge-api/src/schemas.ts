@@ -4,20 +4,20 @@
  * document cannot drift from what the handlers accept.
  */
 import { z } from '@hono/zod-openapi';
-import { MAX_GENERATE_TOKENS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
+import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
 
 const text = z
   .string()
   .max(MAX_TEXT_CHARS)
   .openapi({
-    description: `Input text, at most ${MAX_TEXT_CHARS} characters (413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`. For /next and /generate, which continue the text, \`d2l\` keeps a trailing run of non-letters as one space.`,
+    description: `Input text, at most ${MAX_TEXT_CHARS} characters counted as Unicode code points (an emoji is one; 413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`. For /next and /generate, which continue the text, \`d2l\` keeps a trailing run of non-letters as one space.`,
     example: 'the time traveller',
   });
 
 const topK = z.int().min(1).max(MAX_TOP_K).openapi({ description: 'Keep only the k most likely tokens (clamped to the vocabulary size).' });
 
 export const ModelParams = z.object({
-  id: z.string().min(1).max(128).openapi({ param: { name: 'id', in: 'path' }, example: 'gru-tiny' }),
+  id: z.string().min(1).max(MAX_MODEL_ID_CHARS).openapi({ param: { name: 'id', in: 'path' }, example: 'gru-tiny' }),
 });
 
 export const NextRequest = z

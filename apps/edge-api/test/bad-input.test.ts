@@ -50,6 +50,19 @@ describe('bad input gets a 4xx with the error envelope', () => {
     await expectError(await SELF.fetch(`${BASE}/v1/models/no-such-model`), 404, 'MODEL_NOT_FOUND');
   });
 
+  it('the text limit counts Unicode code points, so an emoji counts once: at the limit 200, one over 413', async () => {
+    const emoji = '\u{1F600}';
+    expect(emoji.length).toBe(2);
+    const atLimit = `a${emoji.repeat(MAX_TEXT_CHARS - 1)}`;
+    expect(Array.from(atLimit)).toHaveLength(MAX_TEXT_CHARS);
+    expect(atLimit.length).toBeGreaterThan(MAX_TEXT_CHARS);
+    expect((await post(NEXT, { text: atLimit })).status).toBe(200);
+    expect((await post(SCORE, { text: atLimit })).status).toBe(200);
+    const over = `${atLimit}${emoji}`;
+    await expectError(await post(NEXT, { text: over }), 413, 'PAYLOAD_TOO_LARGE', /code points/);
+    await expectError(await post(GENERATE, { prompt: over, maxTokens: 1 }), 413, 'PAYLOAD_TOO_LARGE', /prompt.*code points/);
+  });
+
   it('text or prompt over the character limit is 413; exactly the limit is accepted', async () => {
     const long = 'a'.repeat(MAX_TEXT_CHARS + 1);
     await expectError(await post(NEXT, { text: long }), 413, 'PAYLOAD_TOO_LARGE', new RegExp(String(MAX_TEXT_CHARS)));
@@ -89,7 +102,22 @@ describe('bad input gets a 4xx with the error envelope', () => {
   it('a body that is not JSON is 415', async () => {
     await expectError(await post(NEXT, 'text=the', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectError(await post(NEXT, '{"text":"the"}', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    await expectError(await post(NEXT, '{"text":"the"}', {}), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    // fetch labels a string body text/plain; bytes go without any Content-Type.
+    const bytes = new TextEncoder().encode('{"text":"the"}');
+    await expectError(await SELF.fetch(`${BASE}${NEXT}`, { method: 'POST', body: bytes }), 415, 'UNSUPPORTED_MEDIA_TYPE', /JSON/);
+  });
+
+  it('no Content-Type is 415 even with an empty body or none, on every model endpoint', async () => {
+    for (const path of [NEXT, GENERATE, SCORE]) {
+      const none = await SELF.fetch(`${BASE}${path}`, { method: 'POST' });
+      expect(none.headers.get('content-type')).toMatch(/^application\/json/);
+      await expectError(none, 415, 'UNSUPPORTED_MEDIA_TYPE', /Content-Type: application\/json/);
+      await expectError(await SELF.fetch(`${BASE}${path}`, { method: 'POST', body: new Uint8Array(0) }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  it('an empty body labelled JSON is 400 MALFORMED_JSON', async () => {
+    await expectError(await post(NEXT, ''), 400, 'MALFORMED_JSON');
   });
 
   it('JSON with a charset parameter is accepted', async () => {
@@ -119,7 +147,44 @@ describe('bad input gets a 4xx with the error envelope', () => {
     await expectError(await post(GENERATE, { prompt: '', maxTokens: 2 }), 400, 'INVALID_ARGUMENT', /prompt/);
   });
 
-  it('a GET on a POST endpoint is 404 with the envelope', async () => {
-    await expectError(await SELF.fetch(`${BASE}${NEXT}`), 404, 'NOT_FOUND');
+  it('a wrong method on a known path is 405 METHOD_NOT_ALLOWED with an Allow header', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', NEXT, 'POST, OPTIONS'],
+      ['PUT', GENERATE, 'POST, OPTIONS'],
+      ['DELETE', SCORE, 'POST, OPTIONS'],
+      ['POST', '/v1/models', 'GET, HEAD, OPTIONS'],
+      ['PUT', '/v1/models/gru-tiny', 'GET, HEAD, OPTIONS'],
+      ['DELETE', '/v1/models/gru-tiny', 'GET, HEAD, OPTIONS'],
+      ['PATCH', '/health', 'GET, HEAD, OPTIONS'],
+      ['POST', '/openapi.json', 'GET, HEAD, OPTIONS'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await SELF.fetch(`${BASE}${path}`, { method });
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      await expectError(res, 405, 'METHOD_NOT_ALLOWED', new RegExp(method));
+    }
+  });
+
+  it('HEAD on a POST-only path is 405 with Allow and no body', async () => {
+    const res = await SELF.fetch(`${BASE}${NEXT}`, { method: 'HEAD' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(await res.text()).toBe('');
+  });
+
+  it('every method Allow lists is answered', async () => {
+    const listed = (await SELF.fetch(`${BASE}/v1/models`, { method: 'PUT' })).headers.get('allow')?.split(', ') ?? [];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const method of listed) expect((await SELF.fetch(`${BASE}/v1/models`, { method })).status, method).toBeLessThan(300);
+    expect((await post(NEXT, { text: 'the' })).status).toBe(200);
+  });
+
+  it('a path no route has is still 404 NOT_FOUND, whatever the method', async () => {
+    for (const method of ['GET', 'POST', 'PUT']) {
+      const res = await SELF.fetch(`${BASE}/v1/nothing/here`, { method });
+      expect(res.headers.get('allow')).toBeNull();
+      await expectError(res, 404, 'NOT_FOUND');
+    }
+    await expectError(await SELF.fetch(`${BASE}/v1/models/gru-tiny/next/more`), 404, 'NOT_FOUND');
   });
 });

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SeqlmError } from '@seqlm/core';
+import { createApp } from '../src/app.ts';
+import { MODEL_SOURCES } from '../src/models/generated.ts';
+import type { LanguageModel } from '../src/models/language-model.ts';
+import { ModelRegistry } from '../src/models/registry.ts';
 import { FIXTURE_VOCAB, parseSse, post, postJson } from './helpers.ts';
 
 interface GenerateBody {
@@ -84,11 +89,35 @@ describe('POST /v1/models/:id/generate', () => {
       expect(t.logProb).toBe(plain.body.logProbs[i]);
     });
     const done = JSON.parse(events.at(-1)!.data) as GenerateBody & { count: number };
+    // done is the JSON answer without its per-token arrays (the token events carry them), plus count.
+    expect(Object.keys(done).sort()).toEqual(['count', 'finishReason', 'input', 'model', 'text', 'totalLogProb']);
+    expect(Object.keys(plain.body).sort()).toEqual(['finishReason', 'ids', 'input', 'logProbs', 'model', 'text', 'tokens', 'totalLogProb']);
     expect(done.text).toBe(plain.body.text);
-    expect(done.ids).toEqual(plain.body.ids);
+    expect(done.input).toEqual(plain.body.input);
     expect(done.count).toBe(10);
     expect(done.totalLogProb).toBe(plain.body.totalLogProb);
     expect(done.finishReason).toBe('length');
+  });
+
+  it('a failure after the first event is an error event in the envelope, with the request id', async () => {
+    const failing = [
+      [new SeqlmError('NON_FINITE', 'the logits are not finite'), 'NON_FINITE', 'the logits are not finite'],
+      // An unrecognised error's message stays in the log, as for a JSON 500.
+      [new Error('ort: wasm memory exhausted at 0x1234'), 'INTERNAL', 'internal error'],
+    ] as const;
+    for (const [error, code, message] of failing) {
+      const app = createApp(new FailingAfterFirstToken(error));
+      const res = await app.request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: 5, stream: true }) });
+      expect(res.status).toBe(200);
+      const requestId = res.headers.get('x-request-id');
+      expect(requestId).toBeTruthy();
+      const text = await res.text();
+      // One error event only: Hono's onError path would add a second carrying the raw message.
+      if (code === 'INTERNAL') expect(text).not.toContain('0x1234');
+      const events = parseSse(text);
+      expect(events.map((e) => e.event)).toEqual(['token', 'error']);
+      expect(JSON.parse(events[1]!.data)).toEqual({ error: { code, message, requestId } });
+    }
   });
 
   it('reports model errors as JSON before any event is sent', async () => {
@@ -97,3 +126,34 @@ describe('POST /v1/models/:id/generate', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   });
 });
+
+/** Serves gru-tiny, but its decoder throws `error` when fed the first generated token. */
+class FailingAfterFirstToken extends ModelRegistry {
+  readonly #error: Error;
+
+  constructor(error: Error) {
+    super(MODEL_SOURCES.filter((source) => source.id === 'gru-tiny'));
+    this.#error = error;
+  }
+
+  override async get(id: string): Promise<LanguageModel> {
+    const model = await super.get(id);
+    return {
+      id: model.id,
+      manifest: model.manifest,
+      vocab: model.vocab,
+      stopIds: model.stopIds,
+      encode: (text) => model.encode(text),
+      encodePrefix: (text) => model.encodePrefix(text),
+      next: (ids) => model.next(ids),
+      score: (ids) => model.score(ids),
+      decoder: async (ids) => {
+        const decoder = await model.decoder(ids);
+        return {
+          scores: decoder.scores,
+          push: () => Promise.reject(this.#error),
+        };
+      },
+    };
+  }
+}

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import gru from '../../../fixtures/models/gru-tiny/manifest.json' with { type: 'json' };
 import ngram from './fixtures/ngram-char3/manifest.json' with { type: 'json' };
-import { MAX_GENERATE_TOKENS, MAX_TEXT_CHARS } from '../src/limits.ts';
+import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_TEXT_CHARS } from '../src/limits.ts';
 import { BASE } from './helpers.ts';
 
 interface Summary {
@@ -45,6 +45,13 @@ describe('GET /v1/models', () => {
     expect(m.dims).toEqual({ order: 3, estimator: ngram.ngram.estimator, sentenceBoundaries: true, counts: ngram.ngram.counts });
     expect(m.training.corpus).toBe('timemachine');
   });
+
+  it('an id over the length limit is 400 INVALID_ARGUMENT, one at the limit is looked up (404)', async () => {
+    const over = (await (await SELF.fetch(`${BASE}/v1/models/${'x'.repeat(MAX_MODEL_ID_CHARS + 1)}`)).json()) as { error: { code: string } };
+    expect(over.error.code).toBe('INVALID_ARGUMENT');
+    const res = await SELF.fetch(`${BASE}/v1/models/${'x'.repeat(MAX_MODEL_ID_CHARS)}`);
+    expect(res.status).toBe(404);
+  });
 });
 
 describe('GET /openapi.json', () => {
@@ -61,12 +68,16 @@ describe('GET /openapi.json', () => {
       ['/health', '/v1/models', '/v1/models/{id}', '/v1/models/{id}/generate', '/v1/models/{id}/next', '/v1/models/{id}/score'].sort(),
     );
     expect(Object.keys(doc.paths['/v1/models/{id}/next']!)).toEqual(['post']);
+    // Every status a route answers with is documented: GET /v1/models/{id} is 400 for an over-long id.
+    const one = doc.paths['/v1/models/{id}']!.get as { responses: Record<string, unknown> };
+    expect(Object.keys(one.responses).sort()).toEqual(['200', '400', '404', '503']);
     const gen = doc.components.schemas.GenerateRequest!;
     expect(gen.required?.sort()).toEqual(['maxTokens', 'prompt']);
     expect(gen.properties.maxTokens).toMatchObject({ minimum: 1, maximum: MAX_GENERATE_TOKENS });
     expect(gen.properties.prompt).toMatchObject({ maxLength: MAX_TEXT_CHARS });
     expect(gen.properties.topP).toMatchObject({ maximum: 1 });
     expect(doc.components.schemas.NextRequest!.properties.text).toMatchObject({ maxLength: MAX_TEXT_CHARS });
+    expect(doc.components.schemas.NextRequest!.properties.text!.description).toMatch(/code points/);
     expect(doc.components.schemas.Error).toBeDefined();
   });
 });

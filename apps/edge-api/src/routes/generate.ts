@@ -3,13 +3,15 @@ import { streamSSE } from 'hono/streaming';
 import { Rng, UNK_ID } from '@seqlm/core';
 import { logSumExp, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
 import type { LanguageModel } from '../models/language-model.ts';
+import { describeError, errorBody } from '../errors.ts';
 import { GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
-import { MODEL_ERRORS, encodeInput, finiteOrNull, type App, type RouteDeps } from './shared.ts';
+import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/models/{id}/generate',
   summary: 'Sample text after a prompt; with `stream: true`, Server-Sent Events (one `token` event per token, then `done`)',
+  middleware: [requireJsonBody],
   request: {
     params: ModelParams,
     body: { required: true, content: { 'application/json': { schema: GenerateRequest } } },
@@ -21,7 +23,8 @@ const route = createRoute({
         'application/json': { schema: GenerateResponse },
         'text/event-stream': {
           schema: z.string().openapi({
-            description: 'event: token, data: {index, id, token, logProb} per token; then event: done, data: the GenerateResponse fields except the per-token arrays',
+            description:
+              'event: token, data: {index, id, token, logProb} per token; then event: done, data: {model, input, text, totalLogProb, finishReason, count} (the GenerateResponse without the per-token arrays ids, tokens and logProbs). A failure after the first event is event: error, data: the Error envelope with its requestId.',
           }),
         },
       },
@@ -69,6 +72,7 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
     const model = await registry.get(id);
     const input = encodeInput(model, body.prompt, 'prompt', 'prefix');
     const detokenize = (tokens: string[]): string => (model.manifest.text.tokenizer === 'char' ? tokens.join('') : tokens.join(' '));
+    // What both answers share; the per-token arrays are only in the JSON one, as each token event carries its own.
     const summary = (tokens: SampledToken[], finishReason: 'length' | 'stop') => {
       let total = 0;
       for (const t of tokens) total += t.logProb;
@@ -76,7 +80,6 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
         model: id,
         input: { tokens: input.ids.length, oov: input.oov },
         text: detokenize(tokens.map((t) => t.token)),
-        ids: tokens.map((t) => t.id),
         totalLogProb: finiteOrNull(total),
         finishReason,
       };
@@ -87,13 +90,20 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
       const it = sample(model, input.ids, body);
       let step = await it.next();
       for (; !step.done; step = await it.next()) tokens.push(step.value);
-      return c.json({ ...summary(tokens, step.value), tokens: tokens.map((t) => t.token), logProbs: tokens.map((t) => finiteOrNull(t.logProb)) }, 200);
+      return c.json(
+        {
+          ...summary(tokens, step.value),
+          ids: tokens.map((t) => t.id),
+          tokens: tokens.map((t) => t.token),
+          logProbs: tokens.map((t) => finiteOrNull(t.logProb)),
+        },
+        200,
+      );
     }
 
-    return streamSSE(
-      c,
-      async (stream) => {
-        const tokens: SampledToken[] = [];
+    return streamSSE(c, async (stream) => {
+      const tokens: SampledToken[] = [];
+      try {
         const it = sample(model, input.ids, body);
         let step = await it.next();
         for (; !step.done; step = await it.next()) {
@@ -102,13 +112,14 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
           await stream.writeSSE({ event: 'token', id: String(index), data: JSON.stringify({ index, id: tokenId, token, logProb: finiteOrNull(logProb) }) });
         }
         await stream.writeSSE({ event: 'done', data: JSON.stringify({ ...summary(tokens, step.value), count: tokens.length }) });
-      },
-      // Headers are sent by now, so a failure mid-stream is reported as an event in the error envelope.
-      async (error, stream) => {
+      } catch (error) {
+        // Headers are sent by now, so a failure mid-stream is one event in the error envelope. Caught
+        // here rather than in streamSSE's onError, after which Hono writes a second error event
+        // carrying the raw message.
         console.error(error);
-        const code = error instanceof Error && 'code' in error ? String(error.code) : 'INTERNAL';
-        await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: { code, message: error.message } }) });
-      },
-    );
+        const { code, message } = describeError(error);
+        await stream.writeSSE({ event: 'error', data: JSON.stringify(errorBody(c, code, message)) });
+      }
+    });
   });
 }

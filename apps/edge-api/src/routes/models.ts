@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
+import { MAX_MODEL_ID_CHARS } from '../limits.ts';
 import { summarize } from '../models/summary.ts';
 import { ModelList, ModelParams, ModelSummary } from '../schemas.ts';
-import { MODEL_ERRORS, type App, type RouteDeps } from './shared.ts';
+import { MODEL_ERRORS, errorContent, type App, type RouteDeps } from './shared.ts';
 
 const list = createRoute({
   method: 'get',
@@ -17,6 +18,7 @@ const one = createRoute({
   request: { params: ModelParams },
   responses: {
     200: { description: 'The model', content: { 'application/json': { schema: ModelSummary } } },
+    400: { description: `The id is longer than ${MAX_MODEL_ID_CHARS} characters`, content: errorContent },
     404: MODEL_ERRORS[404],
     503: MODEL_ERRORS[503],
   },

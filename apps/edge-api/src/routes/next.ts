@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { topIndices } from '@seqlm/core/sampling';
 import { ModelParams, NextRequest, NextResponse } from '../schemas.ts';
-import { MODEL_ERRORS, encodeInput, finiteOrNull, type App, type RouteDeps } from './shared.ts';
+import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/models/{id}/next',
   summary: 'The next-token distribution after a text: its top k tokens, and the full vector on request',
+  middleware: [requireJsonBody],
   request: {
     params: ModelParams,
     body: { required: true, content: { 'application/json': { schema: NextRequest } } },

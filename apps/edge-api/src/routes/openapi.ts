@@ -8,7 +8,7 @@ export function openapiRoutes(app: App): void {
       title: 'seqlm edge API',
       version: '1',
       description:
-        'Next-token distributions, generation and scoring for seqlm language models (ONNX RNN/GRU/LSTM and n-gram) on Cloudflare Workers. Every error is {error: {code, message}}.',
+        'Next-token distributions, generation and scoring for seqlm language models (ONNX RNN/GRU/LSTM and n-gram) on Cloudflare Workers. Every error is {error: {code, message, requestId}}; a wrong method on a known path is 405 with an Allow header.',
     },
   });
 }

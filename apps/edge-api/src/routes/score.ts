@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ModelParams, ScoreRequest, ScoreResponse } from '../schemas.ts';
-import { MODEL_ERRORS, encodeInput, finiteOrNull, type App, type RouteDeps } from './shared.ts';
+import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/models/{id}/score',
   summary: 'Per-token log-probabilities, cross-entropy in nats and bits, perplexity and the OOV count of a text',
+  middleware: [requireJsonBody],
   request: {
     params: ModelParams,
     body: { required: true, content: { 'application/json': { schema: ScoreRequest } } },

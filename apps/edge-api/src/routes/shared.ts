@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { ErrorResponse } from '../schemas.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, JSON_BODY_REQUIRED } from '../errors.ts';
 import type { EncodedText, LanguageModel } from '../models/language-model.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 
@@ -11,16 +12,27 @@ export interface RouteDeps {
   registry: ModelRegistry;
 }
 
-const errorContent = { 'application/json': { schema: ErrorResponse } };
+export const errorContent = { 'application/json': { schema: ErrorResponse } };
 
 /** The error responses every model endpoint can give, for the OpenAPI document. */
 export const MODEL_ERRORS = {
   400: { description: 'Malformed JSON, a wrong type, a missing field or a value out of range', content: errorContent },
   404: { description: 'No model with this id', content: errorContent },
   413: { description: 'The body or its text is over the documented limit', content: errorContent },
-  415: { description: 'The body is not JSON', content: errorContent },
+  415: { description: 'The body is not JSON, or there is no Content-Type (even with an empty body)', content: errorContent },
   503: { description: 'The model failed validation and is not served', content: errorContent },
 } as const;
+
+/**
+ * The model endpoints take a JSON body, so a request without a Content-Type
+ * is 415 even when its body is empty. zod-openapi only refuses a non-empty
+ * one: an empty one would reach the schema as `{}` and come back as a
+ * puzzling "text: expected string" 400.
+ */
+export const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  if (!c.req.header('content-type')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', JSON_BODY_REQUIRED);
+  await next();
+};
 
 /**
  * Tokenizes `text` for `model`, as a whole text (score) or as a prefix whose

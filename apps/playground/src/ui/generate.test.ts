@@ -3,13 +3,21 @@ import { SeqlmError } from '@seqlm/core/errors';
 import { generateTokens, type StepModel } from '@seqlm/core/sampling';
 import { UNK_ID, Vocab } from '@seqlm/core/vocab';
 import { encodePrefix, encodeText, type Decoder, type LanguageModel } from '../models/language-model.ts';
-import { readSettings, sampleText, type GenerateSettings } from './generate.ts';
+import { readSettings, sampleText, type FieldInput, type GenerateSettings, type SettingsFields } from './generate.ts';
 
-const form = { prompt: 'the time', temperature: '0.8', topK: '', topP: '0.9', seed: '7', length: '50' };
+type Values = Record<keyof SettingsFields, string>;
 
-function messageOf(values: typeof form): string {
+const form: Values = { prompt: 'the time', temperature: '0.8', topK: '', topP: '0.9', seed: '7', length: '50' };
+
+/** The fields as the page's inputs present them; `bad` lists those the browser could not parse (and so blanked). */
+function fields(values: Values, bad: (keyof Values)[] = []): SettingsFields {
+  const entry = (name: keyof Values): FieldInput => ({ value: bad.includes(name) ? '' : values[name], validity: { badInput: bad.includes(name) } });
+  return { prompt: entry('prompt'), temperature: entry('temperature'), topK: entry('topK'), topP: entry('topP'), seed: entry('seed'), length: entry('length') };
+}
+
+function messageOf(input: SettingsFields): string {
   try {
-    readSettings(values);
+    readSettings(input);
   } catch (error) {
     expect(error).toBeInstanceOf(SeqlmError);
     expect((error as SeqlmError).code).toBe('INVALID_ARGUMENT');
@@ -20,22 +28,41 @@ function messageOf(values: typeof form): string {
 
 describe('readSettings', () => {
   it('reads numbers and leaves top-k out when blank (all tokens)', () => {
-    expect(readSettings(form)).toEqual({ prompt: 'the time', temperature: 0.8, topP: 0.9, seed: 7, maxTokens: 50 });
-    expect(readSettings({ ...form, topK: '5' }).topK).toBe(5);
+    expect(readSettings(fields(form))).toEqual({ prompt: 'the time', temperature: 0.8, topP: 0.9, seed: 7, maxTokens: 50 });
+    expect(readSettings(fields({ ...form, topK: '5' })).topK).toBe(5);
+  });
+
+  it('leaves top-p out when blank, as top-k: no nucleus filtering, the same as top-p 1', () => {
+    const blank = readSettings(fields({ ...form, topP: '', topK: '' }));
+    expect(blank).toEqual({ prompt: 'the time', temperature: 0.8, seed: 7, maxTokens: 50 });
+    expect(readSettings(fields({ ...form, topP: ' ' }))).toEqual(blank);
+    expect(readSettings(fields({ ...form, topP: '1' })).topP).toBe(1);
   });
 
   it.each([
     [{ temperature: 'hot' }, 'temperature must be a number, got "hot"'],
     [{ temperature: '-1' }, 'temperature must be a finite number >= 0'],
+    [{ temperature: '' }, 'temperature must be a number; the field is empty'],
     [{ topK: '2.5' }, 'topK must be an integer >= 1'],
     [{ topP: '0' }, 'topP must be in (0, 1]'],
     [{ topP: '1.5' }, 'topP must be in (0, 1]'],
     [{ seed: '-3' }, 'seed must be an integer in [0, 2^32)'],
-    [{ seed: '' }, 'seed must be a number, got ""'],
+    [{ seed: '' }, 'seed must be a number; the field is empty'],
     [{ length: '0' }, 'length must be an integer from 1 to 2000'],
     [{ length: '2001' }, 'length must be an integer from 1 to 2000'],
   ])('rejects %j', (change, message) => {
-    expect(messageOf({ ...form, ...change })).toContain(message);
+    expect(messageOf(fields({ ...form, ...change }))).toContain(message);
+  });
+
+  // A number input shows "abc" but reports value "" with validity.badInput: the message must not quote the blank.
+  it.each([
+    ['temperature', 'temperature must be a number'],
+    ['topK', 'top-k must be a number'],
+    ['topP', 'top-p must be a number'],
+    ['seed', 'seed must be a number'],
+    ['length', 'length must be a number'],
+  ] as const)('says %s must be a number when the browser could not parse it', (name, message) => {
+    expect(messageOf(fields({ ...form, [name]: 'abc' }, [name]))).toBe(message);
   });
 });
 
@@ -100,6 +127,13 @@ describe('sampleText', () => {
     expect(ids).toEqual(core);
     // Without the exclusion this chain does draw <unk>, so the check above can fail.
     expect([...generateTokens(stepModel, [4, 3, 2, 1], settings)]).toContain(UNK_ID);
+  });
+
+  it('draws with top-p left out (a blank field) exactly what it draws with top-p 1', async () => {
+    const { topP: _, ...noTopP } = settings;
+    const blank = await drain(sampleText(chainModel([]), { ...noTopP, maxTokens: 100 }));
+    expect(blank).toEqual(await drain(sampleText(chainModel([]), { ...noTopP, topP: 1, maxTokens: 100 })));
+    expect(blank).not.toEqual(await drain(sampleText(chainModel([]), { ...noTopP, topP: 0.3, maxTokens: 100 })));
   });
 
   it('greedy decoding takes the likeliest token other than <unk>', async () => {

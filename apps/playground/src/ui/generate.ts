@@ -28,21 +28,48 @@ export interface GenerateControls {
 
 const MAX_TOKENS = 2000;
 
-/** Reads the form; blank top-k means all tokens. Throws `INVALID_ARGUMENT` naming the bad field. */
-export function readSettings(values: { prompt: string; temperature: string; topK: string; topP: string; seed: string; length: string }): GenerateSettings {
-  const num = (name: string, raw: string): number => {
+/**
+ * What the reader needs of an `<input>`. A number input blanks `value` when the
+ * browser cannot parse what was typed ("abc", "1.2.3"); only
+ * `validity.badInput` tells that apart from an empty field.
+ */
+export interface FieldInput {
+  readonly value: string;
+  readonly validity: { readonly badInput: boolean };
+}
+
+export type SettingsFields = Readonly<Record<'prompt' | 'temperature' | 'topK' | 'topP' | 'seed' | 'length', FieldInput>>;
+
+/**
+ * Reads the form. Blank top-k and blank top-p both mean no truncation (all
+ * tokens; top-p 1), so they are left out as the API leaves them out. Throws
+ * `INVALID_ARGUMENT` naming the bad field.
+ */
+export function readSettings(fields: SettingsFields): GenerateSettings {
+  const optional = (name: string, field: FieldInput): number | undefined => {
+    if (field.validity.badInput) throw new SeqlmError('INVALID_ARGUMENT', `${name} must be a number`);
+    const raw = field.value.trim();
+    if (raw === '') return undefined;
     const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v)) throw new SeqlmError('INVALID_ARGUMENT', `${name} must be a number, got "${raw}"`);
+    if (!Number.isFinite(v)) throw new SeqlmError('INVALID_ARGUMENT', `${name} must be a number, got "${field.value}"`);
     return v;
   };
-  const seed = num('seed', values.seed);
+  const required = (name: string, field: FieldInput): number => {
+    const v = optional(name, field);
+    if (v === undefined) throw new SeqlmError('INVALID_ARGUMENT', `${name} must be a number; the field is empty`);
+    return v;
+  };
+  const seed = required('seed', fields.seed);
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SeqlmError('INVALID_ARGUMENT', `seed must be an integer in [0, 2^32), got ${seed}`);
-  const maxTokens = num('length', values.length);
+  const maxTokens = required('length', fields.length);
   if (!Number.isSafeInteger(maxTokens) || maxTokens < 1 || maxTokens > MAX_TOKENS) {
     throw new SeqlmError('INVALID_ARGUMENT', `length must be an integer from 1 to ${MAX_TOKENS}, got ${maxTokens}`);
   }
-  const settings: GenerateSettings = { prompt: values.prompt, seed, maxTokens, temperature: num('temperature', values.temperature), topP: num('top-p', values.topP) };
-  if (values.topK.trim() !== '') settings.topK = num('top-k', values.topK);
+  const settings: GenerateSettings = { prompt: fields.prompt.value, seed, maxTokens, temperature: required('temperature', fields.temperature) };
+  const topK = optional('top-k', fields.topK);
+  if (topK !== undefined) settings.topK = topK;
+  const topP = optional('top-p', fields.topP);
+  if (topP !== undefined) settings.topP = topP;
   checkSamplingOptions(settings);
   return settings;
 }
@@ -101,7 +128,7 @@ export class GenerateView {
     if (model === null || this.#running) return;
     let settings: GenerateSettings;
     try {
-      settings = readSettings({ prompt: c.prompt.value, temperature: c.temperature.value, topK: c.topK.value, topP: c.topP.value, seed: c.seed.value, length: c.length.value });
+      settings = readSettings(c);
     } catch (error) {
       showError(c.error, error);
       c.output.dataset.state = 'invalid';
