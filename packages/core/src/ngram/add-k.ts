@@ -60,14 +60,14 @@ export class AddKModel implements NgramModel {
   distribution(context: ArrayLike<number>): Float64Array {
     const h = this.#context(context, context.length);
     const V = this.vocab.size;
-    const denominator = (h >= 0 ? (this.#totals[h] as number) : 0) + this.k * this.#predictable;
-    const out = new Float64Array(V).fill(this.k / denominator);
+    const total = h >= 0 ? (this.#totals[h] as number) : 0;
+    const out = new Float64Array(V).fill(this.#prob(0, total));
     if (h >= 0) {
       const { start, ids } = this.trie.children();
       const last = this.trie.columns().last;
       for (let j = start[h] as number, end = start[h + 1] as number; j < end; j++) {
         const e = ids[j] as number;
-        out[last[e] as number] = ((this.counts[e] as number) + this.k) / denominator;
+        out[last[e] as number] = this.#prob(this.counts[e] as number, total);
       }
     }
     if (this.bos >= 0) out[this.bos] = 0;
@@ -79,7 +79,18 @@ export class AddKModel implements NgramModel {
     if (h < 0) return -Math.log(this.#predictable);
     const e = this.trie.child(h, word);
     const n = e >= 0 ? (this.counts[e] as number) : 0;
-    return Math.log((n + this.k) / ((this.#totals[h] as number) + this.k * this.#predictable));
+    return Math.log(this.#prob(n, this.#totals[h] as number));
+  }
+
+  /**
+   * (c + k) / (n + k·V'). For k ≥ 1 numerator and denominator are divided by
+   * k first, (c/k + 1) / (n/k + V'), so a huge k cannot overflow k·V' and the
+   * estimate tends to the uniform 1/V' as it should.
+   */
+  #prob(c: number, n: number): number {
+    const k = this.k;
+    const V = this.#predictable;
+    return k >= 1 ? (c / k + 1) / (n / k + V) : (c + k) / (n + k * V);
   }
 
   /** Id of the context seq[pos−L..pos) with L = min(N−1, pos), or -1 when it was never seen. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Vocab } from '../vocab/index.ts';
 import { countNgrams, contextTotals } from './count.ts';
 import { adjustedCounts, estimateDiscounts } from './kneser-ney.ts';
+import { scoreTokens } from './score.ts';
 import { trainNgram } from './train.ts';
 import { sum } from './ngram.test-util.ts';
 
@@ -97,6 +98,17 @@ describe('add-k (Laplace when k = 1): (n(h, w) + k) / (n(h) + k V)', () => {
     const m = trainNgram(toy, { order: 2, estimator: { kind: 'add-k', k: 0.5 } });
     expect(p(m, 'b', ['a'])).toBeCloseTo(2.5 / 5, 12); // (2 + 0.5) / (3 + 0.5·4)
     expect(p(m, 'a', ['c'])).toBeCloseTo(1.5 / 3, 12); // (1 + 0.5) / (1 + 2)
+  });
+
+  it('tends to the uniform 1/V with a huge k instead of overflowing k·V', () => {
+    // k·V = 4e308 overflows a double; (n(h, w) + k) / (n(h) + k V) → k / (k V) = 1/4 for every w and h.
+    const m = trainNgram(toy, { order: 2, estimator: { kind: 'add-k', k: 1e308 } });
+    for (const ctx of [['a'], ['b'], ['<unk>'], []]) {
+      for (const w of ['<unk>', 'a', 'b', 'c']) expect(p(m, w, ctx)).toBeCloseTo(1 / 4, 12);
+      expect([...m.distribution(ctx.map((t) => m.vocab.idOf(t)))]).toEqual([0.25, 0.25, 0.25, 0.25]);
+    }
+    // Perplexity of any text is then V.
+    expect(scoreTokens(m, toy).perplexity).toBeCloseTo(4, 10);
   });
 
   it('refuses k ≤ 0', () => {

@@ -6,11 +6,15 @@
  * identical in Node, browsers and Workers. Its state can be read and restored,
  * which checkpoints need.
  */
+import { SeqlmError } from '../errors/index.ts';
+
 export class Rng {
   #state: number;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+      throw new SeqlmError('INVALID_ARGUMENT', `seed must be a finite number, got ${describe(seed)}`, { seed: describe(seed) });
+    }
     this.#state = Math.trunc(seed) >>> 0;
   }
 
@@ -19,7 +23,11 @@ export class Rng {
     return this.#state;
   }
 
+  /** Refuses anything `state` cannot have returned: an integer in [0, 2^32). */
   static fromState(state: number): Rng {
+    if (!(typeof state === 'number' && Number.isInteger(state) && state >= 0 && state < 2 ** 32)) {
+      throw new SeqlmError('INVALID_ARGUMENT', `an Rng state is an integer in [0, 2^32), got ${describe(state)}`, { state: describe(state) });
+    }
     return new Rng(state);
   }
 
@@ -60,4 +68,9 @@ export class Rng {
     }
     return items;
   }
+}
+
+/** A bad argument as a message shows it: strings quoted, so `'x'` and `x` differ. */
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

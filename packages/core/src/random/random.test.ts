@@ -45,6 +45,16 @@ describe('Rng', () => {
     expect(Math.abs(sd - 0.2)).toBeLessThan(0.01);
   });
 
+  it('refuses a seed or state it cannot use with SeqlmError INVALID_ARGUMENT', () => {
+    const bad = [() => new Rng(Number.NaN), () => new Rng(Number.POSITIVE_INFINITY), () => new Rng('7' as unknown as number)];
+    bad.push(() => Rng.fromState('x' as unknown as number), () => Rng.fromState(-1), () => Rng.fromState(2 ** 32), () => Rng.fromState(1.5));
+    for (const make of bad) expect(make).toThrow(expect.objectContaining({ name: 'SeqlmError', code: 'INVALID_ARGUMENT' }));
+    expect(() => new Rng(Number.NaN)).toThrow(expect.objectContaining({ message: 'seed must be a finite number, got NaN' }));
+    expect(() => Rng.fromState('x' as unknown as number)).toThrow(expect.objectContaining({ message: 'an Rng state is an integer in [0, 2^32), got "x"' }));
+    // The largest valid state is accepted.
+    expect(Rng.fromState(2 ** 32 - 1).state).toBe(2 ** 32 - 1);
+  });
+
   it('shuffles into a permutation', () => {
     const items = Array.from({ length: 50 }, (_, i) => i);
     const shuffled = new Rng(5).shuffle([...items]);

@@ -54,4 +54,15 @@ describe('cross-entropy and perplexity', () => {
     expect(() => crossEntropy(new Float32Array(4), [0, 2], 2, 2)).toThrow(expect.objectContaining({ code: 'VOCAB_OOV' }));
     expect(() => perplexity(Number.NaN)).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
   });
+
+  it('refuses NaN and +∞ logits with NON_FINITE instead of returning NaN', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const logits = Float64Array.from([0, 1, 2, bad]);
+      expect(() => crossEntropy(logits, [0, 0], 2, 2)).toThrow(expect.objectContaining({ code: 'NON_FINITE', message: `logit 1 of row 1 is ${bad}` }));
+    }
+    expect(() => crossEntropy(Float64Array.from([-Infinity, -Infinity]), [0], 1, 2)).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    // −∞ is probability 0: off the target it changes nothing, on it the loss is +∞.
+    expect(crossEntropy(Float64Array.from([0, -Infinity]), [0], 1, 2)).toBe(0);
+    expect(crossEntropy(Float64Array.from([0, -Infinity]), [1], 1, 2)).toBe(Number.POSITIVE_INFINITY);
+  });
 });

@@ -68,7 +68,14 @@ export function crossEntropy(logits: FloatArray, targets: ArrayLike<number>, row
     if (!Number.isInteger(y) || y < 0 || y >= cols) {
       throw new SeqlmError('VOCAB_OOV', `target ${y} at row ${r} is outside [0, ${cols})`, { row: r, target: y });
     }
-    total += logSumExp(logits, r * cols, cols) - logits[r * cols + y]!;
+    // A NaN or +∞ logit makes the loss NaN; −∞ is a probability of 0 and stays meaningful.
+    for (let j = 0; j < cols; j++) {
+      const v = logits[r * cols + j]!;
+      if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) throw new SeqlmError('NON_FINITE', `logit ${j} of row ${r} is ${v}`, { row: r, col: j });
+    }
+    const term = logSumExp(logits, r * cols, cols) - logits[r * cols + y]!;
+    if (Number.isNaN(term)) throw new SeqlmError('NON_FINITE', `row ${r} has no finite logit`, { row: r });
+    total += term;
   }
   return total / rows;
 }

@@ -48,6 +48,9 @@ describe('softmax helpers', () => {
     expect(topIndices([1, 3, 3, 2, 3, 0], 4)).toEqual([1, 2, 4, 3]);
     expect(topIndices([5, 4], 10)).toEqual([0, 1]);
     expect(topIndices([5, 4], 0)).toEqual([]);
+    expect(topIndices([5, 4, 6], Number.POSITIVE_INFINITY)).toEqual([2, 0, 1]);
+    // NaN compares false with everything, so it used to keep every index.
+    for (const k of [Number.NaN, -1, 1.5]) expect(() => topIndices([5, 4], k)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     // Against a full sort on random values with many ties.
     const rng = new Rng(8);
     const x = Array.from({ length: 200 }, () => rng.int(20));

@@ -50,8 +50,12 @@ export function argmax(x: ArrayLike<number>): number {
  * a small sorted buffer, O(V·k), which beats sorting all V ids when k is small.
  */
 export function topIndices(x: ArrayLike<number>, k: number): number[] {
+  // NaN would fail every comparison below and keep every index; Infinity means all of them.
+  if (typeof k !== 'number' || !(k >= 0) || (Number.isFinite(k) && !Number.isInteger(k))) {
+    throw new SeqlmError('INVALID_ARGUMENT', `k must be an integer >= 0, got ${String(k)}`);
+  }
   const top: number[] = [];
-  if (k <= 0) return top;
+  if (k === 0) return top;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (top.length === k && !(v > (x[top[k - 1] as number] as number))) continue;

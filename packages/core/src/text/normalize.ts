@@ -15,6 +15,7 @@ const NON_LETTERS = /[^A-Za-z]+/g;
  * `raw`: the text unchanged.
  */
 export function normalize(text: string, normalization: Normalization): string {
+  checkText(text);
   switch (normalization) {
     case 'raw':
       return text;
@@ -34,6 +35,7 @@ export function normalize(text: string, normalization: Normalization): string {
  * the kept space only says the last word is complete and yields no token.
  */
 export function normalizePrefix(text: string, normalization: Normalization): string {
+  checkText(text);
   switch (normalization) {
     case 'raw':
       return text;
@@ -43,6 +45,11 @@ export function normalizePrefix(text: string, normalization: Normalization): str
     default:
       throw new SeqlmError('INVALID_ARGUMENT', `unknown normalization "${String(normalization)}"; expected one of ${NORMALIZATIONS.join(', ')}`);
   }
+}
+
+/** Public entry points are called from plain JS and JSON too: refuse a non-string before `.replace` throws a TypeError. */
+function checkText(text: unknown): asserts text is string {
+  if (typeof text !== 'string') throw new SeqlmError('INVALID_ARGUMENT', `text must be a string, got ${text === null ? 'null' : typeof text}`);
 }
 
 export function isNormalization(value: unknown): value is Normalization {

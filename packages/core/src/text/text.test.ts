@@ -72,6 +72,20 @@ describe('tokenizers', () => {
     expect(wordTokenizer.tokenize('   ')).toEqual([]);
   });
 
+  it('refuses non-string text and non-array tokens with INVALID_ARGUMENT at every entry point', () => {
+    const calls: (() => unknown)[] = [
+      () => normalize(123 as unknown as string, 'd2l'),
+      () => normalize(null as unknown as string, 'raw'),
+      () => normalizePrefix(undefined as unknown as string, 'd2l'),
+      () => wordTokenizer.tokenize(null as unknown as string),
+      () => charTokenizer.tokenize(7 as unknown as string),
+      () => wordTokenizer.detokenize('a b' as unknown as string[]),
+      () => charTokenizer.detokenize(['a', 1] as unknown as string[]),
+    ];
+    for (const call of calls) expect(call).toThrow(expect.objectContaining({ name: 'SeqlmError', code: 'INVALID_ARGUMENT' }));
+    expect(() => normalize(123 as unknown as string, 'd2l')).toThrow('text must be a string, got number');
+  });
+
   it('getTokenizer returns the named tokenizer and refuses unknown names', () => {
     expect(getTokenizer('char')).toBe(charTokenizer);
     expect(getTokenizer('word')).toBe(wordTokenizer);

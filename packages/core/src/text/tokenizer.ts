@@ -17,8 +17,8 @@ export interface Tokenizer {
  */
 export const charTokenizer: Tokenizer = {
   kind: 'char',
-  tokenize: (text) => Array.from(text),
-  detokenize: (tokens) => tokens.join(''),
+  tokenize: (text) => Array.from(checkText(text)),
+  detokenize: (tokens) => checkTokens(tokens).join(''),
 };
 
 /**
@@ -28,9 +28,20 @@ export const charTokenizer: Tokenizer = {
  */
 export const wordTokenizer: Tokenizer = {
   kind: 'word',
-  tokenize: (text) => text.split(/\s+/u).filter((t) => t.length > 0),
-  detokenize: (tokens) => tokens.join(' '),
+  tokenize: (text) => checkText(text).split(/\s+/u).filter((t) => t.length > 0),
+  detokenize: (tokens) => checkTokens(tokens).join(' '),
 };
+
+/** Tokenizers are called from plain JS and JSON too: a non-string is INVALID_ARGUMENT, not a TypeError from deep inside. */
+function checkText(text: unknown): string {
+  if (typeof text !== 'string') throw new SeqlmError('INVALID_ARGUMENT', `text to tokenize must be a string, got ${text === null ? 'null' : typeof text}`);
+  return text;
+}
+
+function checkTokens(tokens: unknown): readonly string[] {
+  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) throw new SeqlmError('INVALID_ARGUMENT', 'tokens to detokenize must be an array of strings');
+  return tokens as readonly string[];
+}
 
 export function getTokenizer(kind: TokenizerKind): Tokenizer {
   switch (kind) {

@@ -73,6 +73,16 @@ describe('Vocab JSON', () => {
     expect(Array.from(again.encode(['h', 'q']))).toEqual(Array.from(vocab.encode(['h', 'q'])));
   });
 
+  it('build refuses tokens that are not strings with INVALID_ARGUMENT, not a TypeError', () => {
+    const untyped = Vocab.build as (tokens: unknown) => Vocab;
+    expect(codeOf(() => untyped([1, null]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => untyped(['a', null]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => untyped([['a', 'b'], ['c', 3]]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => untyped(null))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => untyped(42))).toBe('INVALID_ARGUMENT');
+    expect(() => untyped(['a', null])).toThrow('token 1 is null, expected a string (or an array of strings per sequence)');
+  });
+
   it('throws VOCAB_INVALID for invalid JSON or an inconsistent vocabulary', () => {
     const good = Vocab.build(['a', 'b'], { reserved: ['<s>'] }).toJSON();
     expect(codeOf(() => Vocab.parse('{not json'))).toBe('VOCAB_INVALID');

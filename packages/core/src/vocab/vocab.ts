@@ -156,14 +156,29 @@ function checkReserved(reserved: readonly string[]): void {
   }
 }
 
+/** Counts tokens, refusing (INVALID_ARGUMENT) anything but strings or arrays of strings, which plain JS callers can pass. */
 function countTokens(tokens: Iterable<string> | Iterable<readonly string[]>): Map<string, number> {
+  if (typeof (tokens as Partial<Iterable<unknown>> | null | undefined)?.[Symbol.iterator] !== 'function') {
+    throw new SeqlmError('INVALID_ARGUMENT', `tokens must be an iterable of strings or of string arrays, got ${kindOf(tokens)}`);
+  }
   const counts = new Map<string, number>();
-  for (const item of tokens) {
+  let i = 0;
+  for (const item of tokens as Iterable<unknown>) {
     if (typeof item === 'string') {
       counts.set(item, (counts.get(item) ?? 0) + 1);
+    } else if (Array.isArray(item)) {
+      for (const t of item as unknown[]) {
+        if (typeof t !== 'string') throw new SeqlmError('INVALID_ARGUMENT', `sequence ${i} holds a ${kindOf(t)} where a token string belongs`, { index: i });
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
     } else {
-      for (const t of item) counts.set(t, (counts.get(t) ?? 0) + 1);
+      throw new SeqlmError('INVALID_ARGUMENT', `token ${i} is ${kindOf(item)}, expected a string (or an array of strings per sequence)`, { index: i });
     }
+    i++;
   }
   return counts;
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }

@@ -95,6 +95,7 @@ describe('seqlm command line errors (built bin)', () => {
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['corpus', 'stats', '--corpus', 'timemachine', '--colour'], 'unknown option --colour'],
     [['corpus', 'stats', '--corpus', 'timemachine', '--top', 'x'], '--top must be a positive integer (got "x")'],
+    [['corpus', 'stats', '--corpus', 'timemachine', '--top', '-1'], '--top must be a positive integer (got "-1")'],
     [['corpus', 'stats', '--corpus', 'atlantis'], '--corpus must be one of timemachine, tinyshakespeare (got "atlantis")'],
     [['corpus', 'stats', '--corpus-file', 'no/such/file.txt'], '--corpus-file: no such file "no/such/file.txt"'],
   ])('%j exits 2 with one stderr line', async (args, message) => {

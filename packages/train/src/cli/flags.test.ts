@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { choice, exclusive, existingDir, existingFile, outputFile, positiveInt } from './flags.ts';
+import { atMost, choice, exclusive, existingDir, existingFile, outputFile, positiveInt } from './flags.ts';
 import { withTempDir } from '../testing.test-util.ts';
 
 function usageMessage(fn: () => unknown): string {
@@ -26,6 +26,14 @@ describe('positiveInt', () => {
     for (const raw of ['0', '-3', '2.5', '1e3', ' 3', '', '99999999999999999999']) {
       expect(usageMessage(() => positiveInt('top', raw))).toContain(JSON.stringify(raw));
     }
+  });
+});
+
+describe('atMost', () => {
+  it('passes values up to the bound (and an absent flag) through, and refuses larger ones', () => {
+    expect(atMost('hidden', 4096, 4096)).toBe(4096);
+    expect(atMost('embedding', undefined, 4096)).toBeUndefined();
+    expect(usageMessage(() => atMost('hidden', 4097, 4096))).toBe('--hidden must be at most 4096 (got 4097)');
   });
 });
 

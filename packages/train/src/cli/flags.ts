@@ -24,6 +24,12 @@ export function positiveInt(name: string, raw: string | undefined, fallback?: nu
   return value;
 }
 
+/** `value` (an already parsed integer flag, or undefined when absent) unless it exceeds `max`; the bound is stated in the flag's --help. */
+export function atMost<T extends number | undefined>(name: string, value: T, max: number): T {
+  if (value !== undefined && value > max) throw usageError(`${flag(name)} must be at most ${max} (got ${value})`, { flag: name, value, max });
+  return value;
+}
+
 /** One of `choices`, or `fallback` when the flag is absent. */
 export function choice<T extends string>(name: string, raw: string | undefined, choices: readonly T[], fallback: T): T;
 export function choice<T extends string>(name: string, raw: string | undefined, choices: readonly T[]): T | undefined;

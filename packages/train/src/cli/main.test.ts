@@ -90,6 +90,14 @@ describe('main', () => {
     [['demo', 'echo', '--loud=yes'], '--loud does not take a value'],
     [['demo', 'echo', '--count', '0'], '--count must be a positive integer (got "0")'],
     [['fail', 'extra'], 'unexpected argument "extra"'],
+    // A negative number after a value-taking flag is its value, so the range check names the problem.
+    [['demo', 'echo', '--count', '-1'], '--count must be a positive integer (got "-1")'],
+    [['demo', 'echo', '--count', '-.5'], '--count must be a positive integer (got "-.5")'],
+    [['demo', 'echo', '--count', '-2e3', 'hi'], '--count must be a positive integer (got "-2e3")'],
+    // Other dash-words stay flags; the message says how to pass one as a value.
+    [['demo', 'echo', '--count', '-x'], '--count needs a value (got the option-like "-x"; to pass it as the value write --count=-x)'],
+    // A boolean flag takes no value, so "-1" after it is an (unknown) option.
+    [['demo', 'echo', '--loud', '-1'], 'unknown option -1'],
   ])('exits 2 with one error line for %j', async (argv, message) => {
     const c = capture();
     expect(await main(argv, c.io, commands)).toBe(2);
@@ -108,6 +116,12 @@ describe('main', () => {
     const d = capture({ SEQLM_DEBUG: '1' });
     expect(await main(['fail'], d.io, commands)).toBe(1);
     expect(d.err()).toContain('at ');
+  });
+
+  it('leaves everything after -- alone', async () => {
+    const c = capture();
+    expect(await main(['demo', 'echo', '--', '-1'], c.io, commands)).toBe(0);
+    expect(c.out()).toBe('-1\n');
   });
 
   it('passes through the exit code a command returns', async () => {

@@ -100,16 +100,53 @@ function parse(command: Command, args: string[]): { values: Record<string, strin
       ...(spec.default !== undefined ? { default: spec.default } : {}),
     } as ParseArgsOptionsConfig[string];
   }
+  const valueFlags = valueFlagNames(command.options as OptionSpecs);
   try {
-    const parsed = parseArgs({ args, options, strict: true, allowPositionals: command.positionals !== undefined });
+    const parsed = parseArgs({ args: attachNegativeNumbers(args, valueFlags), options, strict: true, allowPositionals: command.positionals !== undefined });
     return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
-    throw usageError(`${parseArgsMessage(error)} for "${PROGRAM} ${command.name}" (see --help)`);
+    throw usageError(`${parseArgsMessage(error, args, valueFlags)} for "${PROGRAM} ${command.name}" (see --help)`);
   }
 }
 
+/** `-5`, `-0.5`, `-.5`, `-1e3`: what a user means as a value, never as a flag. */
+const NEGATIVE_NUMBER = /^-\.?\d/u;
+
+/** The long name of each string flag, by every spelling of it (`--len` and `-n`). */
+function valueFlagNames(specs: OptionSpecs): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.type !== 'string') continue;
+    names.set(`--${name}`, name);
+    if (spec.short !== undefined) names.set(`-${spec.short}`, name);
+  }
+  return names;
+}
+
+/**
+ * Joins a negative number to the value-taking flag before it (`--top -1` →
+ * `--top=-1`): parseArgs reads any word starting with "-" as a flag and would
+ * report "needs a value" instead of the range check's "must be a positive integer".
+ */
+function attachNegativeNumbers(args: readonly string[], valueFlags: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const name = valueFlags.get(arg);
+    const next = args[i + 1];
+    if (name !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** parseArgs' messages, minus their advice about `--`, which does not apply to our flags. */
-function parseArgsMessage(error: unknown): string {
+function parseArgsMessage(error: unknown, args: readonly string[], valueFlags: ReadonlyMap<string, string>): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const quoted = /'([^']*)'/.exec(message)?.[1];
@@ -120,7 +157,14 @@ function parseArgsMessage(error: unknown): string {
       return `unexpected argument ${JSON.stringify(quoted ?? message)}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const flag = /--[\w-]+/u.exec(quoted ?? '')?.[0] ?? /-\w/u.exec(quoted ?? '')?.[0] ?? 'an option';
-      return /does not take/u.test(message) ? `${flag} does not take a value` : `${flag} needs a value`;
+      if (/does not take/u.test(message)) return `${flag} does not take a value`;
+      // "ambiguous": the next word starts with "-"; attached with "=", it is taken as the value.
+      const next = args[args.indexOf(flag) + 1];
+      const name = valueFlags.get(flag);
+      if (/ambiguous/u.test(message) && next !== undefined && name !== undefined) {
+        return `${flag} needs a value (got the option-like ${JSON.stringify(next)}; to pass it as the value write --${name}=${next})`;
+      }
+      return `${flag} needs a value`;
     }
     default:
       return message.split(/(?<=\.)\s/u)[0] ?? message;

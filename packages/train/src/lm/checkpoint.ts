@@ -5,8 +5,20 @@ import { decodeWeights, encodeWeights, sha256Hex, type WeightTensor } from '@seq
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const CHECKPOINT_FORMAT = 'seqlm-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** Version 2 added `data`; a version 1 checkpoint cannot prove which corpus it was trained on, so it is refused. */
+export const CHECKPOINT_VERSION = 2;
 export const CHECKPOINT_FILE = 'checkpoint.json';
+
+/** What a checkpointed run was trained on: resuming on anything else would pair the weights with other token ids. */
+export interface CheckpointData {
+  /** sha256 of the corpus text before normalisation. */
+  corpusSha256: string;
+  tokenizer: string;
+  normalization: string;
+  valFraction: number;
+  /** `vocab[id]` is the token of row/column `id` of the weights. */
+  vocab: string[];
+}
 
 /** The JSON half of a checkpoint; the tensors (parameters, optimiser moments, best weights) are in `weights.file`. */
 export interface CheckpointMeta<Config = unknown, Epoch = unknown> {
@@ -15,6 +27,7 @@ export interface CheckpointMeta<Config = unknown, Epoch = unknown> {
   /** Epochs completed; training resumes at this 0-based epoch, batch 0. */
   epochsDone: number;
   config: Config;
+  data: CheckpointData;
   history: Epoch[];
   best: { epoch: number; valPerplexity: number } | null;
   /** Epochs since the best validation perplexity (early stopping). */
@@ -68,6 +81,7 @@ export async function loadCheckpoint<C, E>(dir: string): Promise<Checkpoint<C, E
   if (meta?.format !== CHECKPOINT_FORMAT || meta.version !== CHECKPOINT_VERSION || typeof meta.weights?.file !== 'string' || !/^ckpt-epoch-\d+\.bin$/.test(meta.weights.file)) {
     throw new SeqlmError('WEIGHTS_INVALID', `${join(dir, CHECKPOINT_FILE)} is not a version ${CHECKPOINT_VERSION} seqlm checkpoint`);
   }
+  if (!isCheckpointData(meta.data)) throw new SeqlmError('WEIGHTS_INVALID', `${join(dir, CHECKPOINT_FILE)} does not record its corpus, tokenizer and vocabulary`);
   const path = join(dir, meta.weights.file);
   let bytes: Uint8Array;
   try {
@@ -78,6 +92,18 @@ export async function loadCheckpoint<C, E>(dir: string): Promise<Checkpoint<C, E
   const actual = sha256Hex(bytes);
   if (actual !== meta.weights.sha256) throw new SeqlmError('HASH_MISMATCH', `${path}: sha256 is ${actual}, the checkpoint expects ${meta.weights.sha256}`, { path });
   return { meta, tensors: decodeWeights(bytes) };
+}
+
+function isCheckpointData(value: unknown): value is CheckpointData {
+  const d = value as Partial<CheckpointData> | null | undefined;
+  return (
+    typeof d?.corpusSha256 === 'string' &&
+    typeof d.tokenizer === 'string' &&
+    typeof d.normalization === 'string' &&
+    typeof d.valFraction === 'number' &&
+    Array.isArray(d.vocab) &&
+    d.vocab.every((t) => typeof t === 'string')
+  );
 }
 
 /** The tensors stored under `prefix/`, with the prefix removed. */

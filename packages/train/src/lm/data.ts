@@ -1,9 +1,12 @@
 import { SeqlmError } from '@seqlm/core/errors';
+import { sha256Hex } from '../corpus/sha256.ts';
 import { splitByPosition } from '@seqlm/core/data';
 import { getTokenizer, normalize, type Normalization, type TokenizerKind } from '@seqlm/core/text';
 import { Vocab } from '@seqlm/core/vocab';
 
 export interface TextCorpus {
+  /** sha256 of the text's UTF-8 bytes before normalisation, so a checkpoint can tell which text it was trained on. */
+  sha256: string;
   vocab: Vocab;
   tokenizer: TokenizerKind;
   normalization: Normalization;
@@ -26,5 +29,6 @@ export function prepareText(text: string, options: { tokenizer: TokenizerKind; n
   const vocab = Vocab.build(tokens);
   const ids = vocab.encode(tokens);
   const { train, val } = splitByPosition(ids, 1 - valFraction);
-  return { vocab, tokenizer: options.tokenizer, normalization: options.normalization, ids, train, val, valFraction };
+  const sha256 = sha256Hex(new TextEncoder().encode(text));
+  return { sha256, vocab, tokenizer: options.tokenizer, normalization: options.normalization, ids, train, val, valFraction };
 }

@@ -6,6 +6,9 @@ export { prepareText, type TextCorpus } from './data.ts';
 export {
   trainLanguageModel,
   checkpointMismatch,
+  checkpointData,
+  dataMismatch,
+  assertResumable,
   LM_DEFAULTS,
   DEFAULT_LR,
   type LmTrainConfig,
@@ -15,7 +18,7 @@ export {
   type TrainRunOptions,
   type TrainResult,
 } from './train.ts';
-export { saveCheckpoint, loadCheckpoint, withPrefix, CHECKPOINT_FILE, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type CheckpointMeta } from './checkpoint.ts';
+export { saveCheckpoint, loadCheckpoint, withPrefix, CHECKPOINT_FILE, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type CheckpointMeta, type CheckpointData } from './checkpoint.ts';
 export { writeLmArtifact, lmManifest, readModelDir, neuralWeights, rnnConfigOf, MANIFEST_FILE, WEIGHTS_FILE, type LmArtifactInput, type LoadedModelDir } from './artifact.ts';
 export { perplexityChartSpec, type PerplexityPoint } from './perplexity-chart.ts';
 export { ProgressReporter, formatDuration, formatEpochLine, type ProgressSink } from './progress.ts';

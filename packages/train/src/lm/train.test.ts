@@ -7,8 +7,8 @@ import { parseManifest } from '@seqlm/core/manifest';
 import { selectBackend } from '../tfjs/backend.ts';
 import { loadCheckpoint, withPrefix } from './checkpoint.ts';
 import { prepareText } from './data.ts';
-import { LM_DEFAULTS, trainLanguageModel, type LmTrainConfig } from './train.ts';
-import { withTempDir } from '../testing.test-util.ts';
+import { dataMismatch, LM_DEFAULTS, trainLanguageModel, type LmTrainConfig } from './train.ts';
+import { sha256, withTempDir } from '../testing.test-util.ts';
 import { dataDir, packageRoot, readWeights, runCli } from './lm.test-util.ts';
 
 const SMALL = ['--corpus', 'timemachine', '--cell', 'gru', '--hidden', '32', '--backend', 'wasm'];
@@ -136,6 +136,40 @@ describe('seqlm train', () => {
     });
   });
 
+  it('refuses to resume on another corpus, tokenizer, normalisation or validation split with one line naming it', async () => {
+    await withTempDir(async (tmp) => {
+      const text = readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 20_000);
+      const file = join(tmp, 'a.txt');
+      const other = join(tmp, 'b.txt');
+      writeFileSync(file, text);
+      // One changed character: same vocabulary and length, different text.
+      writeFileSync(other, `${text.slice(0, -1)}${text.at(-1) === 'e' ? 'a' : 'e'}`);
+      const out = join(tmp, 'run');
+      const args = ['--cell', 'rnn', '--hidden', '8', '--batch-size', '8', '--num-steps', '10', '--backend', 'wasm', '--no-export', '--out', out];
+      const first = await runCli(['train', '--corpus-file', file, '--epochs', '1', ...args]);
+      expect(first.code).toBe(0);
+      const saved = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')) as { data: { corpusSha256: string; vocab: string[] } };
+      expect(saved.data.corpusSha256).toBe(sha256(text));
+      expect(saved.data.vocab[0]).toBe('<unk>');
+
+      const cases: [string[], string][] = [
+        [['--corpus-file', other], `cannot resume: the checkpoint was trained on a different corpus (sha256 ${sha256(text).slice(0, 12)}…`],
+        [['--corpus-file', file, '--tokenizer', 'word'], 'cannot resume: the checkpoint was trained with --tokenizer char, not word'],
+        [['--corpus-file', file, '--normalization', 'd2l'], 'cannot resume: the checkpoint was trained with --normalization raw, not d2l'],
+        [['--corpus-file', file, '--val-fraction', '0.2'], 'cannot resume: the checkpoint was trained with --val-fraction 0.1, not 0.2'],
+      ];
+      for (const [flags, message] of cases) {
+        const r = await runCli(['train', ...flags, '--epochs', '2', ...args, '--resume']);
+        expect(r.code, flags.join(' ')).toBe(2);
+        expect(r.stderr.startsWith(`seqlm: error: ${message}`), r.stderr).toBe(true);
+        expect(r.stderr.trim().split('\n'), flags.join(' ')).toHaveLength(1);
+      }
+      const same = await runCli(['train', '--corpus-file', file, '--epochs', '2', ...args, '--resume']);
+      expect(same.code).toBe(0);
+      expect(same.stderr).toContain('resuming after epoch 1');
+    });
+  });
+
   it('stops a diverging run with one clear error line and writes no model', async () => {
     await withTempDir(async (tmp) => {
       const out = join(tmp, 'diverge');
@@ -159,6 +193,12 @@ describe('seqlm train', () => {
       [['--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
       [['--backend', 'gpu'], /--backend must be one of auto, node, wasm, cpu/],
       [['--sampling', 'shuffle'], /--sampling must be one of random, sequential/],
+      // Sizes that used to end in "internal error: Array buffer allocation failed".
+      [['--hidden', '100000000'], /--hidden must be at most 4096 \(got 100000000\)/],
+      [['--layers', '1000'], /--layers must be at most 16 \(got 1000\)/],
+      [['--embedding', '4097'], /--embedding must be at most 4096 \(got 4097\)/],
+      // Each within its bound, together 16 · 2 · 4096 · 3·4096 ≈ 1.6e9 weights.
+      [['--hidden', '4096', '--layers', '16'], /the model would have \d+ parameters \(vocabulary 28\); at most 64000000/],
     ];
     await withTempDir(async (tmp) => {
       for (const [flags, message] of cases) {
@@ -182,6 +222,8 @@ describe('seqlm train', () => {
     for (const flag of ['--corpus', '--out', '--resume', '--cell', '--hidden', '--layers', '--embedding', '--dropout', '--batch-size', '--num-steps', '--epochs', '--optimizer', '--lr', '--clip', '--sampling', '--val-fraction', '--patience', '--seed', '--backend']) {
       expect(r.stdout).toContain(flag);
     }
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    for (const bound of ['Hidden units per layer, at most 4096', 'Stacked recurrent layers, at most 16', '(n at most 4096)', '64000000 parameters in all']) expect(flat).toContain(bound);
   });
 });
 
@@ -216,6 +258,16 @@ describe('trainLanguageModel', () => {
       expect(saved?.meta.epochsDone).toBe(1);
       for (const t of withPrefix(saved!.tensors, 'param').values()) expect(t.data.every(Number.isFinite)).toBe(true);
     });
+  });
+});
+
+describe('dataMismatch', () => {
+  const data = { corpusSha256: 'a'.repeat(64), tokenizer: 'char', normalization: 'd2l', valFraction: 0.1, vocab: ['<unk>', ' ', 'e', 't'] };
+
+  it('accepts identical data and names a reordered or resized vocabulary', () => {
+    expect(dataMismatch(data, { ...data, vocab: [...data.vocab] })).toBeNull();
+    expect(dataMismatch(data, { ...data, vocab: ['<unk>', ' ', 't', 'e'] })).toBe('the checkpoint\'s vocabulary differs from this corpus\'s (id 2 is "e", now "t")');
+    expect(dataMismatch(data, { ...data, vocab: ['<unk>', ' ', 'e'] })).toBe('the checkpoint\'s vocabulary differs from this corpus\'s (4 tokens, now 3)');
   });
 });
 

@@ -3,7 +3,7 @@ import { SeqlmError } from '@seqlm/core/errors';
 import type { WeightTensor } from '@seqlm/core/manifest';
 import { Rng } from '@seqlm/core/random';
 import type { CellKind } from '@seqlm/core/rnn';
-import { saveCheckpoint, withPrefix, type Checkpoint } from './checkpoint.ts';
+import { saveCheckpoint, withPrefix, type Checkpoint, type CheckpointData, type CheckpointMeta } from './checkpoint.ts';
 import type { TextCorpus } from './data.ts';
 import { evaluatePerplexity } from './evaluate.ts';
 import { TfRnnModel, timeMajor, type TfState } from './model.ts';
@@ -117,6 +117,34 @@ export function checkpointMismatch(saved: LmTrainConfig, config: LmTrainConfig):
   return null;
 }
 
+/** What `corpus` records in a checkpoint. */
+export function checkpointData(corpus: TextCorpus): CheckpointData {
+  return { corpusSha256: corpus.sha256, tokenizer: corpus.tokenizer, normalization: corpus.normalization, valFraction: corpus.valFraction, vocab: [...corpus.vocab.tokens] };
+}
+
+/** Checks a resumed run prepares the same data as the checkpointed one; returns the first difference as the CLI flag that caused it. */
+export function dataMismatch(saved: CheckpointData, now: CheckpointData): string | null {
+  const short = (hex: string): string => `${hex.slice(0, 12)}…`;
+  if (saved.corpusSha256 !== now.corpusSha256) {
+    return `the checkpoint was trained on a different corpus (sha256 ${short(saved.corpusSha256)}, this one is ${short(now.corpusSha256)})`;
+  }
+  if (saved.tokenizer !== now.tokenizer) return `the checkpoint was trained with --tokenizer ${saved.tokenizer}, not ${now.tokenizer}`;
+  if (saved.normalization !== now.normalization) return `the checkpoint was trained with --normalization ${saved.normalization}, not ${now.normalization}`;
+  if (saved.valFraction !== now.valFraction) return `the checkpoint was trained with --val-fraction ${saved.valFraction}, not ${now.valFraction}`;
+  // Same text and settings give the same vocabulary unless the tokenizer or Vocab ordering changed between seqlm versions.
+  const differs = "the checkpoint's vocabulary differs from this corpus's";
+  if (saved.vocab.length !== now.vocab.length) return `${differs} (${saved.vocab.length} tokens, now ${now.vocab.length})`;
+  const id = saved.vocab.findIndex((t, i) => t !== now.vocab[i]);
+  if (id !== -1) return `${differs} (id ${id} is ${JSON.stringify(saved.vocab[id])}, now ${JSON.stringify(now.vocab[id])})`;
+  return null;
+}
+
+/** Throws `USAGE` ("cannot resume: ...") unless `meta` was trained on the same data with the same fixed hyperparameters. */
+export function assertResumable(meta: Pick<CheckpointMeta<LmTrainConfig>, 'config' | 'data'>, corpus: TextCorpus, config: LmTrainConfig): void {
+  const mismatch = dataMismatch(meta.data, checkpointData(corpus)) ?? checkpointMismatch(meta.config, config);
+  if (mismatch !== null) throw new SeqlmError('USAGE', `cannot resume: ${mismatch}`);
+}
+
 /** The NON_FINITE error ending a diverged run, saying which checkpoint survives. */
 function diverged(epoch: number, checkpointDir: string | null, detail: string): SeqlmError {
   const kept =
@@ -142,6 +170,9 @@ function prefixed(prefix: string, tensors: ReadonlyMap<string, WeightTensor>): [
  */
 export async function trainLanguageModel(options: TrainRunOptions): Promise<TrainResult> {
   const { corpus, config, checkpointDir, resume, hooks = {} } = options;
+  const data = checkpointData(corpus);
+  // Before any tensor exists: a mismatch would otherwise surface as a shape error, or not at all.
+  if (resume) assertResumable(resume.meta, corpus, config);
   const modelConfig = {
     cell: config.cell,
     vocabSize: corpus.vocab.size,
@@ -161,8 +192,6 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
   let startEpoch = 0;
 
   if (resume) {
-    const mismatch = checkpointMismatch(resume.meta.config, config);
-    if (mismatch !== null) throw new SeqlmError('USAGE', `cannot resume: ${mismatch}`);
     model.assign(withPrefix(resume.tensors, 'param'));
     optimizer.load({ kind: resume.meta.optimizer.kind as OptimizerKind, steps: resume.meta.optimizer.steps, tensors: withPrefix(resume.tensors, 'opt') });
     rng = Rng.fromState(resume.meta.rngState);
@@ -253,6 +282,7 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
           {
             epochsDone: epoch + 1,
             config,
+            data,
             history,
             best,
             badEpochs,

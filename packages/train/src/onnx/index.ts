@@ -10,6 +10,8 @@ export {
   coreReference,
   tfjsReference,
   randomLmInput,
+  coveringLmInput,
+  type CoveringLmInput,
   type Comparison,
   type ReferenceName,
   type VerificationReport,

@@ -5,7 +5,7 @@ import { readSignature } from './proto.ts';
 import { buildLmGraph, LM_TENSOR_NAMES } from './rnn-graph.ts';
 import { availableRuntimes, createSession, type OrtSession } from './runtime.ts';
 import { testParameters } from './test-models.test-util.ts';
-import { coreReference, randomLmInput, tfjsReference, verifyLmGraph } from './verify.ts';
+import { coreReference, coveringLmInput, randomLmInput, tfjsReference, verifyLmGraph } from './verify.ts';
 
 const TOL = 1e-5;
 const runtimes = await availableRuntimes();
@@ -108,6 +108,30 @@ describe('buildLmGraph', () => {
     const session = await createSession('web', buildLmGraph(config, testParameters(config)).bytes);
     await expect(runLm(session, config, { ids: Int32Array.of(1, 5), batchSize: 1, numSteps: 2 })).rejects.toMatchObject({ code: 'VOCAB_OOV' });
     await session.release();
+  });
+});
+
+describe('coveringLmInput', () => {
+  it('holds every token id at least once, in one batch when the vocabulary fits', () => {
+    const config = resolveConfig({ cell: 'lstm', vocabSize: 7, hiddenSize: 4, numLayers: 2 });
+    // T rises from 3 to ⌈7/2⌉ = 4 so 2 × 4 ids hold all 7.
+    const input = coveringLmInput(config, 2, 3, 0);
+    expect([input.batchSize, input.numSteps, input.batches.length]).toEqual([2, 4, 1]);
+    const batch = input.batches[0]!;
+    expect(new Set(batch.ids).size).toBe(7);
+    expect([batch.ids.length, batch.h0.length, batch.c0?.length]).toEqual([8, 2 * 2 * 4, 2 * 2 * 4]);
+  });
+
+  it('splits a large vocabulary over several bounded batches that together hold every id', () => {
+    const V = 50_000;
+    const config = resolveConfig({ cell: 'gru', vocabSize: V, hiddenSize: 2, numLayers: 1 });
+    const input = coveringLmInput(config, 4, 16, 1);
+    // Logits of one batch stay within 2^22 values: T = max(16, min(12500, ⌊2^22 / (4 · 50000)⌋ = 20)).
+    expect(input.numSteps).toBe(20);
+    expect(input.batches.length).toBe(Math.ceil(V / (4 * 20)));
+    const seen = new Set<number>();
+    for (const b of input.batches) for (const id of b.ids) seen.add(id);
+    expect(seen.size).toBe(V);
   });
 });
 

@@ -42,10 +42,16 @@ export interface TimeseriesResult {
   model: TsMlp;
 }
 
+/** The NON_FINITE error of a run whose weights or predictions blew up, as `seqlm train` reports it. */
+function diverged(detail: string): SeqlmError {
+  return new SeqlmError('NON_FINITE', `training diverged: ${detail}. Try a lower --lr.`);
+}
+
 /**
  * D2L 9.1 end to end: the noisy sine, τ-window features, an MLP fitted on the
  * first `numTrain` windows, then 1-step, feedback and k-step predictions with
- * their mean squared errors. The caller disposes `result.model`.
+ * their mean squared errors. A non-finite loss or prediction is `NON_FINITE`.
+ * The caller disposes `result.model`.
  */
 export function runTimeseries(options: TimeseriesOptions = {}): TimeseriesResult {
   const config: ResolvedTimeseriesOptions = {
@@ -78,6 +84,9 @@ export function runTimeseries(options: TimeseriesOptions = {}): TimeseriesResult
       seed,
     });
     const oneStep = model.predict(windows.features, windows.n);
+    const badEpoch = trainLoss.findIndex((l) => !Number.isFinite(l));
+    if (badEpoch !== -1) throw diverged(`the training loss of epoch ${badEpoch + 1} is ${trainLoss[badEpoch]}`);
+    if (!oneStep.every(Number.isFinite)) throw diverged('the 1-step predictions are not finite');
     const oneStepTrainMse = mse(oneStep.subarray(0, numTrain), windows.labels.subarray(0, numTrain));
     const oneStepTestMse = mse(oneStep.subarray(numTrain), windows.labels.subarray(numTrain));
     const multistep = feedbackPredictions(model, x, numTrain + tau);
@@ -88,6 +97,8 @@ export function runTimeseries(options: TimeseriesOptions = {}): TimeseriesResult
       const start = tau + k - 1;
       return { k, start, predictions, mse: mse(predictions, x.subarray(start, start + rows)) };
     });
+    // Finite weights can still feed predictions back into an overflow.
+    if (![multistepMse, ...kStep.map((k) => k.mse)].every(Number.isFinite)) throw diverged('the multi-step predictions overflow');
     return { config, time, x, tau, numTrain, trainLoss, oneStep, oneStepTrainMse, oneStepTestMse, multistep, multistepMse, kStep, model };
   } catch (error) {
     model.dispose();

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../tfjs/backend.ts';
 import { feedbackPredictions, kStepPredictions, mse, type WindowPredictor } from './forecast.ts';
 import { runTimeseries } from './run.ts';
 import { runCli } from '../lm/lm.test-util.ts';
+import { withTempDir } from '../testing.test-util.ts';
 
 /** Predicts the last value of each window (persistence), so every prediction can be written down by hand. */
 const lastValue = (tau: number): WindowPredictor => ({
@@ -70,5 +73,37 @@ describe('D2L 9.1 with the MLP', () => {
     const bad = await runCli(['timeseries', '--steps', '1,x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--steps must be positive integers/);
+    // Sizes that used to compute for minutes without output are refused at once, with the bound --help states.
+    const cases: [string[], string][] = [
+      [['--T', '1000000000'], '--T must be at most 100000 (got 1000000000)'],
+      [['--tau', '5000'], '--tau must be at most 1024 (got 5000)'],
+      [['--hidden', '100000000'], '--hidden must be at most 4096 (got 100000000)'],
+      [['--steps', '1,4,5000'], '--steps must be at most 1000 (got 5000)'],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runCli(['timeseries', ...flags]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`seqlm: error: ${message}\n`);
+    }
+    const help = (await runCli(['timeseries', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const bound of ['Length of the series, at most 100000', 'Past values per feature window, at most 1024', 'Hidden units of the MLP, at most 4096', 'each at most 1000']) {
+      expect(help).toContain(bound);
+    }
+  });
+
+  it('stops a diverging fit with one error line and exit 1, writing no model', async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, 'model');
+      // Adam with η = 1e30 moves every weight by ~1e30 per step: the squared error overflows float32.
+      const r = await runCli(['timeseries', '--lr', '1e30', '--epochs', '1', '--backend', 'wasm', '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^seqlm: error: training diverged: [^\n]+ Try a lower --lr\.\n$/);
+      expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+      const table = await runCli(['timeseries', '--lr', '1e30', '--epochs', '1', '--backend', 'wasm', '--json']);
+      expect(table.code).toBe(1);
+      expect(table.stdout).toBe('');
+      expect(table.stderr).toMatch(/^seqlm: error: training diverged: /);
+    });
   });
 });

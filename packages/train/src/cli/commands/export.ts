@@ -16,7 +16,7 @@ export const exportCommand = defineCommand({
   description:
     'Reads a model directory (manifest.json and its weights container), writes model.onnx (standard RNN/GRU/LSTM operators, opset 15, IR 8), ' +
     'weights.bin and an updated manifest.json with the graph signature and every file hash, after checking that onnxruntime-web (and ' +
-    'onnxruntime-node when installed) reproduces core and TensorFlow.js within 1e-4 on a random batch. With --quantize the weight matrices are ' +
+    'onnxruntime-node when installed) reproduces core and TensorFlow.js within 1e-4 on batches holding every token id. With --quantize the weight matrices are ' +
     'stored as int8 or float16, and the size and perplexity change are reported (perplexity on --eval-file, else on the held-out tail of the ' +
     "training corpus when it is available offline).",
   positionals: [{ name: 'model-dir', description: 'Directory with manifest.json and the weights container' }],
@@ -154,7 +154,7 @@ function formatText(out: string, exported: ExportedLm, quantization: Record<stri
     `ONNX opset ${onnx.opset}, IR version ${onnx.irVersion}`,
     `  inputs:  ${onnx.inputs.map(spec).join('; ')}`,
     `  outputs: ${onnx.outputs.map(spec).join('; ')}`,
-    `verified on ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} against ${v.references.join(', ')} (B=${v.batchSize}, T=${v.numSteps}): ` +
+    `verified on ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} against ${v.references.join(', ')} (${v.batches} batch${v.batches === 1 ? '' : 'es'} of B=${v.batchSize}, T=${v.numSteps} holding every token id): ` +
       `max |difference| ${v.maxAbsDiff.toExponential(2)} (tolerance ${v.tolerance})`,
   ];
   if (quantization !== undefined) {

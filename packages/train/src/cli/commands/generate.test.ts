@@ -40,4 +40,11 @@ describe('seqlm generate', () => {
     for (let t = prefix.length - 1; t < all.length - 1; t++) expectedUnk += softmax(logits.subarray(t * V, (t + 1) * V))[UNK_ID]!;
     expect(expectedUnk).toBeGreaterThan(3);
   });
+
+  it('refuses --len beyond the bound its help states', async () => {
+    const r = await runCli(['generate', '--model', dir, '--len', '100000000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('seqlm: error: --len must be at most 100000 (got 100000000)\n');
+    expect((await runCli(['generate', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('Tokens to generate, at most 100000');
+  });
 });

@@ -6,7 +6,8 @@ import { getTokenizer, normalizePrefix } from '@seqlm/core/text';
 import { UNK_ID, Vocab } from '@seqlm/core/vocab';
 import { neuralWeights, readModelDir } from '../../lm/artifact.ts';
 import { defineCommand } from '../command.ts';
-import { existingDir, positiveInt, usageError } from '../flags.ts';
+import { atMost, existingDir, positiveInt, usageError } from '../flags.ts';
+import { LIMITS } from '../limits.ts';
 import { nonNegativeInt, numberIn } from './train.ts';
 
 export const generate = defineCommand({
@@ -21,7 +22,7 @@ export const generate = defineCommand({
   options: {
     model: { type: 'string', short: 'm', valueName: 'dir', description: 'Model directory holding manifest.json (required)' },
     prefix: { type: 'string', short: 'p', valueName: 'text', description: 'Text to continue', default: 'time traveller' },
-    len: { type: 'string', short: 'n', valueName: 'n', description: 'Tokens to generate', default: '100' },
+    len: { type: 'string', short: 'n', valueName: 'n', description: `Tokens to generate, at most ${LIMITS.sampleTokens}`, default: '100' },
     temperature: { type: 'string', short: 't', valueName: 't', description: 'Sampling temperature >= 0; 0 is greedy', default: '1' },
     'top-k': { type: 'string', valueName: 'k', description: 'Sample only among the k most likely tokens (default: all)' },
     'top-p': { type: 'string', valueName: 'p', description: 'Sample only from the smallest set of tokens with probability >= p, in (0, 1] (default: 1)' },
@@ -35,7 +36,7 @@ export const generate = defineCommand({
   async run({ values, io }) {
     if (values.model === undefined) throw usageError('--model <dir> is required');
     const dir = existingDir('model', values.model, io.cwd);
-    const maxTokens = nonNegativeInt('len', values.len, 100);
+    const maxTokens = atMost('len', nonNegativeInt('len', values.len, 100), LIMITS.sampleTokens);
     const temperature = numberIn('temperature', values.temperature, 0, Number.MAX_VALUE, 1, true);
     const topK = positiveInt('top-k', values['top-k']);
     const topP = values['top-p'] === undefined ? undefined : numberIn('top-p', values['top-p'], 0, 1, 1, true);

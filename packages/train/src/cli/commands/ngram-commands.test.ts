@@ -112,6 +112,19 @@ describe('seqlm ngram build (built bin)', () => {
   });
 });
 
+describe('seqlm ngram build --smoothing addk (built bin)', () => {
+  it('with a huge k predicts the uniform 1/V, so the validation perplexity is V instead of ∞', async () => {
+    await withTempDir(async (dir) => {
+      // k·V = 28e308 overflows a double; (n + k) / (n(h) + kV) → 1/V as k grows. Char tokens have no <s>, so V' = V.
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '1e308', '--out', join(dir, 'm'), '--quiet', '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { vocabSize: number; validation: { perplexity: number | null; perplexityInfinite: boolean } };
+      expect(report.validation.perplexityInfinite).toBe(false);
+      expect(report.validation.perplexity).toBeCloseTo(report.vocabSize, 6);
+    });
+  });
+});
+
 describe('seqlm ngram eval (built bin)', () => {
   it('gives the training text a lower perplexity than the same characters shuffled', async () => {
     await withBuiltModel(['--quiet'], async ({ dir, corpus, model }) => {
@@ -144,6 +157,21 @@ describe('seqlm ngram eval (built bin)', () => {
       const text = await seqlm(['ngram', 'eval', '--model', model, '--text-file', file]);
       expect(text.stdout).toMatch(/^oov +2$/m);
       expect(text.stdout).toMatch(/^perplexity +∞ \(including OOV\)/m);
+    });
+  });
+});
+
+describe('seqlm ngram eval on an empty text (built bin)', () => {
+  it('exits 1 with one line instead of an "n/a" perplexity', async () => {
+    await withBuiltModel(['--quiet'], async ({ dir, model }) => {
+      const file = join(dir, 'empty.txt');
+      await writeFile(file, '');
+      for (const format of [[], ['--json']]) {
+        const run = await seqlm(['ngram', 'eval', '--model', model, '--text-file', file, ...format]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toBe(`seqlm: error: the text has no tokens to score: ${file} is empty after raw normalisation\n`);
+      }
     });
   });
 });
@@ -183,6 +211,10 @@ describe('seqlm ngram errors (built bin)', () => {
     [['ngram', 'sample', '--model', 'no/such/model'], '--model: no such directory "no/such/model"'],
     [['ngram', 'sample', '--model', 'src', '--temperature=-1'], '--temperature must be a number ≥ 0 (got "-1")'],
     [['ngram', 'sample', '--model', 'src', '--seed', 'x'], '--seed must be an integer in 0..4294967295 (got "x")'],
+    [['ngram', 'sample', '--model', 'src', '-n', '100000000'], '--len must be at most 100000 (got 100000000)'],
+    [['ngram', 'sample', '--model', 'src', '-n', '-5'], '--len must be a positive integer (got "-5")'],
+    [['ngram', 'sample', '--model', 'src', '--seed', '-1'], '--seed must be an integer in 0..4294967295 (got "-1")'],
+    [['ngram', 'sample', '--model', 'src', '-p', '-hello'], '-p needs a value (got the option-like "-hello"; to pass it as the value write --prefix=-hello)'],
   ])('%j exits 2 with one stderr line', async (args, message) => {
     const run = await seqlm(args);
     expect(run.code).toBe(2);
@@ -232,6 +264,8 @@ describe('seqlm ngram errors (built bin)', () => {
     const help = await seqlm(['ngram', '--help']);
     expect(help.code).toBe(0);
     for (const name of ['ngram build', 'ngram eval', 'ngram sample']) expect(help.stdout).toContain(name);
+    const sample = await seqlm(['ngram', 'sample', '--help']);
+    expect(sample.stdout.replace(/\s+/g, ' ')).toContain('How many tokens to generate, at most 100000');
     const build = await seqlm(['ngram', 'build', '--help']);
     for (const flag of ['--corpus <name>', '--corpus-file', '--order <N>', '--tokenizer', '--smoothing', '--k <k>', '--out <dir>', '--arpa', '--normalization', '--json']) {
       expect(build.stdout).toContain(flag);

@@ -28,7 +28,10 @@ export const ngramEval = defineCommand({
     const loaded = await readNgramModelDir(dir);
     const text = await readText(textFile);
     const { tokenizer, normalization } = loaded.manifest.text;
-    const score = scoreTokens(loaded.model, getTokenizer(tokenizer).tokenize(normalize(text, normalization)));
+    const tokens = getTokenizer(tokenizer).tokenize(normalize(text, normalization));
+    // A perplexity over zero tokens is 0/0: refuse rather than print "n/a" and succeed.
+    if (tokens.length === 0) throw new SeqlmError('CORPUS_TOO_SHORT', `the text has no tokens to score: ${textFile} is empty after ${normalization} normalisation`, { path: textFile });
+    const score = scoreTokens(loaded.model, tokens);
     io.stdout.write(values.json ? `${JSON.stringify(toJSON(loaded, textFile, score), null, 2)}\n` : formatText(loaded, textFile, score));
   },
 });

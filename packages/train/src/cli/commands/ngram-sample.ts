@@ -4,7 +4,8 @@ import { getTokenizer, normalizePrefix } from '@seqlm/core/text';
 import { UNK_ID } from '@seqlm/core/vocab';
 import { readNgramModelDir } from '../../ngram/index.ts';
 import { defineCommand } from '../command.ts';
-import { existingDir, positiveInt, usageError } from '../flags.ts';
+import { atMost, existingDir, positiveInt, usageError } from '../flags.ts';
+import { LIMITS } from '../limits.ts';
 import { nonNegativeNumber, seed as seedFlag } from './ngram-flags.ts';
 
 export const ngramSample = defineCommand({
@@ -17,7 +18,7 @@ export const ngramSample = defineCommand({
   options: {
     model: { type: 'string', short: 'm', valueName: 'dir', description: 'Model directory written by "seqlm ngram build" (required)' },
     prefix: { type: 'string', short: 'p', valueName: 'text', description: 'Text to continue (default: none)' },
-    len: { type: 'string', short: 'n', valueName: 'tokens', description: 'How many tokens to generate', default: '100' },
+    len: { type: 'string', short: 'n', valueName: 'tokens', description: `How many tokens to generate, at most ${LIMITS.sampleTokens}`, default: '100' },
     temperature: { type: 'string', short: 't', valueName: 'T', description: 'Sampling temperature ≥ 0; 1 samples the model as is, 0 takes the most likely token', default: '1' },
     seed: { type: 'string', short: 's', valueName: 'n', description: 'Seed of the sampler, an integer in 0..2^32-1 (default: random, printed on stderr)' },
     json: { type: 'boolean', description: 'Print the prefix, continuation and settings as JSON instead of the text' },
@@ -26,7 +27,7 @@ export const ngramSample = defineCommand({
   async run({ values, io }) {
     if (values.model === undefined) throw usageError('give --model <dir>, a directory written by "seqlm ngram build"');
     const dir = existingDir('model', values.model, io.cwd);
-    const len = positiveInt('len', values.len, 100);
+    const len = atMost('len', positiveInt('len', values.len, 100), LIMITS.sampleTokens);
     const temperature = nonNegativeNumber('temperature', values.temperature, 1);
     const given = seedFlag('seed', values.seed);
     const { manifest, model } = await readNgramModelDir(dir);

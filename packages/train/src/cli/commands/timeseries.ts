@@ -5,7 +5,8 @@ import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
 import { runTimeseries, seriesChartSpec, writeTimeseriesModel, type TimeseriesResult } from '../../timeseries/index.ts';
 import { defineCommand } from '../command.ts';
-import { choice, outputFile, positiveInt, usageError } from '../flags.ts';
+import { atMost, choice, outputFile, positiveInt, usageError } from '../flags.ts';
+import { LIMITS } from '../limits.ts';
 import { nonNegativeInt, numberIn, positiveNumber } from './train.ts';
 
 export const timeseries = defineCommand({
@@ -17,16 +18,16 @@ export const timeseries = defineCommand({
     '--plot draws the data with the 1-step, feedback and k-step predictions as SVG; --out exports the model (model.onnx, checked against the TF.js model on every window, weights.bin and a ts-mlp manifest.json ' +
     'recording the series parameters and the MSE table, so the playground can regenerate the series and redo the predictions).',
   options: {
-    T: { type: 'string', valueName: 'n', description: 'Length of the series', default: '1000' },
-    tau: { type: 'string', valueName: 'n', description: 'Past values per feature window', default: '4' },
+    T: { type: 'string', valueName: 'n', description: `Length of the series, at most ${LIMITS.seriesLength}`, default: '1000' },
+    tau: { type: 'string', valueName: 'n', description: `Past values per feature window, at most ${LIMITS.tau}`, default: '4' },
     train: { type: 'string', valueName: 'n', description: 'Training windows from the start of the series', default: '600' },
-    hidden: { type: 'string', valueName: 'n', description: 'Hidden units of the MLP', default: '10' },
+    hidden: { type: 'string', valueName: 'n', description: `Hidden units of the MLP, at most ${LIMITS.mlpHidden}`, default: '10' },
     epochs: { type: 'string', valueName: 'n', description: 'Training epochs', default: '5' },
     'batch-size': { type: 'string', valueName: 'n', description: 'Minibatch size', default: '16' },
     lr: { type: 'string', valueName: 'rate', description: 'Adam learning rate', default: '0.01' },
     noise: { type: 'string', valueName: 'sd', description: 'Standard deviation of the Gaussian noise', default: '0.2' },
     frequency: { type: 'string', valueName: 'w', description: 'Angular frequency of the sine, sin(w t)', default: '0.01' },
-    steps: { type: 'string', valueName: 'k,k,...', description: 'Horizons of the k-step table, comma-separated', default: '1,4,16,64' },
+    steps: { type: 'string', valueName: 'k,k,...', description: `Horizons of the k-step table, comma-separated, each at most ${LIMITS.horizon}`, default: '1,4,16,64' },
     seed: { type: 'string', valueName: 'n', description: 'Seed of the noise, initialisation and shuffling', default: '0' },
     backend: { type: 'string', valueName: 'kind', description: `TensorFlow.js backend: ${BACKEND_CHOICES.join(' | ')}`, default: 'auto' },
     plot: { type: 'string', valueName: 'file.svg', description: 'Write the data and predictions as an SVG line chart' },
@@ -37,10 +38,10 @@ export const timeseries = defineCommand({
   async run({ values, io }) {
     const steps = parseSteps(values.steps ?? '1,4,16,64');
     const options = {
-      T: positiveInt('T', values.T, 1000),
-      tau: positiveInt('tau', values.tau, 4),
+      T: atMost('T', positiveInt('T', values.T, 1000), LIMITS.seriesLength),
+      tau: atMost('tau', positiveInt('tau', values.tau, 4), LIMITS.tau),
       numTrain: positiveInt('train', values.train, 600),
-      hidden: positiveInt('hidden', values.hidden, 10),
+      hidden: atMost('hidden', positiveInt('hidden', values.hidden, 10), LIMITS.mlpHidden),
       epochs: positiveInt('epochs', values.epochs, 5),
       batchSize: positiveInt('batch-size', values['batch-size'], 16),
       lr: positiveNumber('lr', values.lr, 0.01),
@@ -114,6 +115,7 @@ function parseSteps(raw: string): number[] {
   if (parts.length === 0 || steps.some((k) => !Number.isSafeInteger(k) || k < 1)) {
     throw usageError(`--steps must be positive integers separated by commas (got ${JSON.stringify(raw)})`);
   }
+  for (const k of steps) atMost('steps', k, LIMITS.horizon);
   return steps;
 }
 

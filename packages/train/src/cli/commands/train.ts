@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { BATCH_SAMPLINGS } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
 import { fileEntry } from '@seqlm/core/manifest';
-import { CELL_KINDS } from '@seqlm/core/rnn';
+import { CELL_KINDS, parameterSpecs, resolveConfig } from '@seqlm/core/rnn';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
 import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
 import { writeFileAtomic } from '../../lm/atomic-write.ts';
@@ -15,11 +15,12 @@ import { prepareText } from '../../lm/data.ts';
 import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
 import { perplexityChartSpec } from '../../lm/perplexity-chart.ts';
 import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
-import { DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { assertResumable, DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
 import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
 import { defineCommand, type CliIO } from '../command.ts';
-import { choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+import { atMost, choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+import { LIMITS } from '../limits.ts';
 
 /** A finite number > 0 (`--lr 0.5`, `--clip 1e-2`), or `fallback` when absent. */
 export function positiveNumber(name: string, raw: string | undefined, fallback: number): number;
@@ -66,7 +67,8 @@ export const train = defineCommand({
     'The result is <out>/weights.bin (the core weights container) with manifest.json, metrics.jsonl (one JSON line per epoch) and perplexity.svg. ' +
     'The best epoch\'s weights are then exported to <out>/model.onnx, as `seqlm export` does, once onnxruntime reproduces core and TensorFlow.js within 1e-4 ' +
     '(--no-export skips it; a failed check exits 1 with the differences and keeps weights.bin, manifest.json and the checkpoint). ' +
-    'TensorFlow.js runs on tfjs-node when its native binding loads, else wasm (SIMD), else cpu; the backend used is printed and recorded in the manifest.',
+    'TensorFlow.js runs on tfjs-node when its native binding loads, else wasm (SIMD), else cpu; the backend used is printed and recorded in the manifest. ' +
+    `Sizes are bounded so a run fits in memory: --hidden and --embedding at most ${LIMITS.hidden}, --layers at most ${LIMITS.layers}, and ${LIMITS.parameters} parameters in all.`,
   options: {
     ...CORPUS_OPTIONS,
     tokenizer: { type: 'string', valueName: 'kind', description: `Tokens: ${TOKENIZERS.join(' | ')}`, default: 'char' },
@@ -74,9 +76,9 @@ export const train = defineCommand({
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output directory for the model, metrics, plot and checkpoints (created if missing; required)' },
     resume: { type: 'boolean', description: 'Continue the run checkpointed in --out (same hyperparameters; --epochs and --patience may change)' },
     cell: { type: 'string', valueName: 'kind', description: `Recurrent cell: ${CELL_KINDS.join(' | ')}`, default: 'gru' },
-    hidden: { type: 'string', valueName: 'n', description: 'Hidden units per layer', default: String(LM_DEFAULTS.hiddenSize) },
-    layers: { type: 'string', valueName: 'n', description: 'Stacked recurrent layers', default: String(LM_DEFAULTS.numLayers) },
-    embedding: { type: 'string', valueName: 'n', description: 'Learn an n-dimensional embedding instead of one-hot input (default: one-hot, as D2L)' },
+    hidden: { type: 'string', valueName: 'n', description: `Hidden units per layer, at most ${LIMITS.hidden}`, default: String(LM_DEFAULTS.hiddenSize) },
+    layers: { type: 'string', valueName: 'n', description: `Stacked recurrent layers, at most ${LIMITS.layers}`, default: String(LM_DEFAULTS.numLayers) },
+    embedding: { type: 'string', valueName: 'n', description: `Learn an n-dimensional embedding (n at most ${LIMITS.embedding}) instead of one-hot input (default: one-hot, as D2L)` },
     dropout: { type: 'string', valueName: 'p', description: 'Dropout rate between stacked layers, in [0, 1)', default: String(LM_DEFAULTS.dropout) },
     'batch-size': { type: 'string', valueName: 'n', description: 'Sequences per minibatch', default: String(LM_DEFAULTS.batchSize) },
     'num-steps': { type: 'string', valueName: 'n', description: 'Time steps per sequence (BPTT truncation)', default: String(LM_DEFAULTS.numSteps) },
@@ -110,9 +112,9 @@ export const train = defineCommand({
     const optimizer = choice('optimizer', values.optimizer, OPTIMIZER_KINDS, LM_DEFAULTS.optimizer);
     const config: LmTrainConfig = {
       cell: choice('cell', values.cell, CELL_KINDS, 'gru'),
-      hiddenSize: positiveInt('hidden', values.hidden, LM_DEFAULTS.hiddenSize),
-      numLayers: positiveInt('layers', values.layers, LM_DEFAULTS.numLayers),
-      embeddingSize: positiveInt('embedding', values.embedding) ?? null,
+      hiddenSize: atMost('hidden', positiveInt('hidden', values.hidden, LM_DEFAULTS.hiddenSize), LIMITS.hidden),
+      numLayers: atMost('layers', positiveInt('layers', values.layers, LM_DEFAULTS.numLayers), LIMITS.layers),
+      embeddingSize: atMost('embedding', positiveInt('embedding', values.embedding), LIMITS.embedding) ?? null,
       dropout: numberIn('dropout', values.dropout, 0, 1, LM_DEFAULTS.dropout),
       batchSize: positiveInt('batch-size', values['batch-size'], LM_DEFAULTS.batchSize),
       numSteps: positiveInt('num-steps', values['num-steps'], LM_DEFAULTS.numSteps),
@@ -142,6 +144,12 @@ export const train = defineCommand({
     const loaded = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
     const normalization = explicitNormalization ?? loaded.entry?.defaultNormalization ?? 'raw';
     const corpus = prepareText(loaded.text, { tokenizer, normalization, valFraction });
+    const parameters = parameterCount({ ...config, vocabSize: corpus.vocab.size });
+    if (parameters > LIMITS.parameters) {
+      throw usageError(`the model would have ${parameters} parameters (vocabulary ${corpus.vocab.size}); at most ${LIMITS.parameters}: lower --hidden, --layers or --embedding`);
+    }
+    // Checked here as well as in trainLanguageModel so the refusal is the only line printed.
+    if (resume) assertResumable(resume.meta, corpus, config);
 
     const backend = await selectBackend(backendChoice);
     const progress = new ProgressReporter(io.stderr as ProgressSink);
@@ -241,6 +249,10 @@ export const train = defineCommand({
     }
   },
 });
+
+function parameterCount(config: { cell: LmTrainConfig['cell']; vocabSize: number; hiddenSize: number; numLayers: number; embeddingSize: number | null }): number {
+  return parameterSpecs(resolveConfig(config)).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}
 
 async function makeDir(path: string): Promise<void> {
   try {

@@ -12,7 +12,7 @@ export const validate = defineCommand({
     'Reads <model dir>/manifest.json, validates it against the seqlm manifest schema, checks that every file it lists exists with the recorded size and sha256, ' +
     'and for an RNN/GRU/LSTM with core weights that the container holds exactly the tensors its architecture needs. ' +
     "When the manifest lists an ONNX graph, its opset, IR version, inputs and outputs must equal the manifest's, and for an RNN/GRU/LSTM every available onnxruntime " +
-    "must reproduce core's forward pass on the weights container within 1e-4 on a random batch. Exits 0 when all hold, 1 with the first problem otherwise.",
+    "must reproduce core's forward pass on the weights container within 1e-4 on batches that hold every token id of the vocabulary. Exits 0 when all hold, 1 with the first problem otherwise.",
   options: {
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
