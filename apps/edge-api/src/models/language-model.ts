@@ -1,12 +1,5 @@
-import { getTokenizer, normalize, normalizePrefix, type TextSpec, type Vocab } from '@seqlm/core';
+import type { EncodedText, Vocab } from '@seqlm/core/vocab';
 import type { ServableManifest } from './source.ts';
-
-/** Text as a model sees it: normalised, tokenized, unknown tokens mapped to `<unk>` (id 0) and counted. */
-export interface EncodedText {
-  tokens: string[];
-  ids: Int32Array;
-  oov: number;
-}
 
 /** A next-token row of V scores: logits (neural) or natural-log probabilities (n-gram, -Infinity for 0). */
 export type Scores = Float32Array | Float64Array;
@@ -41,24 +34,5 @@ export interface LanguageModel {
   decoder(ids: Int32Array): Promise<Decoder>;
 }
 
-/**
- * The out-of-vocabulary policy, shared by every model: normalise as the
- * manifest says, tokenize, map tokens the vocabulary lacks to `<unk>` and count them.
- */
-export function encodeText(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  return encodeNormalized(normalize(text, spec.normalization), spec, vocab);
-}
-
-/**
- * `encodeText` for a prefix: core's `normalizePrefix` keeps a trailing run of
- * non-letters as one space, because a char model predicts differently after
- * "the " (a new word) than after "the". A word tokenizer yields no token for it.
- */
-export function encodePrefix(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  return encodeNormalized(normalizePrefix(text, spec.normalization), spec, vocab);
-}
-
-function encodeNormalized(normalized: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  const tokens = getTokenizer(spec.tokenizer).tokenize(normalized);
-  return { tokens, ids: vocab.encode(tokens), oov: vocab.countUnknown(tokens) };
-}
+// The out-of-vocabulary policy (normalise, tokenize, <unk> for unknown tokens; prefixes keep a trailing space) lives in core, shared by every front end.
+export { encodePrefix, encodeText, type EncodedText } from '@seqlm/core/vocab';

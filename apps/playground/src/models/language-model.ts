@@ -1,6 +1,5 @@
-import { getTokenizer, normalize, normalizePrefix } from '@seqlm/core/text';
 import type { NeuralManifest, NgramManifest, TextSpec } from '@seqlm/core/manifest';
-import type { Vocab } from '@seqlm/core/vocab';
+import type { EncodedText, Vocab } from '@seqlm/core/vocab';
 import type { IncrementalModel } from './prefix-cursor.ts';
 
 /** A next-token row of V scores: logits (neural) or natural-log probabilities (n-gram, -Infinity for 0). */
@@ -9,12 +8,6 @@ export type Scores = Float32Array | Float64Array;
 export type LanguageManifest = NeuralManifest | NgramManifest;
 
 /** Text as a model sees it: normalised, tokenized, unknown tokens as `<unk>` (id 0) and counted. */
-export interface EncodedText {
-  tokens: string[];
-  ids: Int32Array;
-  oov: number;
-}
-
 /** Incremental decoding: the scores for the next token, and a way to feed the chosen one back. */
 export interface Decoder {
   readonly scores: Scores;
@@ -49,25 +42,8 @@ export interface LanguageModel<S = unknown> {
   detokenize(tokens: readonly string[]): string;
 }
 
-/** The out-of-vocabulary policy every model shares: normalise, tokenize, map unknown tokens to `<unk>`. */
-export function encodeText(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  return encodeNormalized(normalize(text, spec.normalization), spec, vocab);
-}
-
-/**
- * Like `encodeText`, for a prefix whose next token is wanted (the bars, a
- * generate prompt): core's `normalizePrefix` keeps the space the user just
- * typed, which `d2l` would trim, so the bars answer for "the " and not "the".
- * A word tokenizer yields no token for that space.
- */
-export function encodePrefix(text: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  return encodeNormalized(normalizePrefix(text, spec.normalization), spec, vocab);
-}
-
-function encodeNormalized(normalized: string, spec: TextSpec, vocab: Vocab): EncodedText {
-  const tokens = getTokenizer(spec.tokenizer).tokenize(normalized);
-  return { tokens, ids: vocab.encode(tokens), oov: vocab.countUnknown(tokens) };
-}
+// The out-of-vocabulary policy (normalise, tokenize, <unk> for unknown tokens; prefixes keep a trailing space) lives in core, shared by every front end.
+export { encodePrefix, encodeText, type EncodedText } from '@seqlm/core/vocab';
 
 export function detokenize(spec: TextSpec, tokens: readonly string[]): string {
   return spec.tokenizer === 'char' ? tokens.join('') : tokens.join(' ');

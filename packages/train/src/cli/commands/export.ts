@@ -3,8 +3,7 @@ import { join, resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { decodeWeights, findFile, parseManifest, verifyFile, type NeuralManifest } from '@seqlm/core/manifest';
 import type { RnnConfig } from '@seqlm/core/rnn';
-import { getTokenizer, normalize } from '@seqlm/core/text';
-import { Vocab } from '@seqlm/core/vocab';
+import { encodeText, Vocab } from '@seqlm/core/vocab';
 import { loadCorpus, loadCorpusFile } from '../../corpus/index.ts';
 import { buildLmGraph, EXPORT_FILES, exportLm, QUANTIZE_MODES, streamPerplexity, writeExport, type ExportedLm } from '../../onnx/index.ts';
 import { defineCommand } from '../command.ts';
@@ -67,7 +66,7 @@ export const exportCommand = defineCommand({
       const evalText = await evaluationText(manifest, evalFile, io.env);
       let perplexity: { float32: number; quantized: number; tokens: number; source: string } | null = null;
       if (evalText !== null) {
-        const ids = encodeText(manifest, evalText.text).slice(-evalTokens);
+        const ids = encodeText(evalText.text, manifest.text, Vocab.fromJSON(manifest.vocab)).ids.slice(-evalTokens);
         perplexity = {
           float32: streamPerplexity(config, parameters, ids),
           quantized: streamPerplexity(config, exported.parameters, ids),
@@ -136,11 +135,6 @@ async function evaluationText(manifest: NeuralManifest, evalFile: string | undef
   } catch {
     return null;
   }
-}
-
-function encodeText(manifest: NeuralManifest, text: string): Int32Array {
-  const tokens = getTokenizer(manifest.text.tokenizer).tokenize(normalize(text, manifest.text.normalization));
-  return Vocab.fromJSON(manifest.vocab).encode(tokens);
 }
 
 function formatText(out: string, exported: ExportedLm, quantization: Record<string, unknown> | undefined): string {
