@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
-import { CORPUS_NAMES, loadCorpus, loadCorpusFile, summarizeCorpus, type CorpusSummary, type LoadedCorpus } from '../../corpus/index.ts';
+import { summarizeCorpus, type CorpusSummary, type LoadedCorpus } from '../../corpus/index.ts';
 import { ngramLabel, renderSvg, zipfChartSpec } from '../../plot/index.ts';
-import { defineCommand, type CliIO } from '../command.ts';
-import { choice, exclusive, existingDir, existingFile, outputFile, positiveInt, usageError } from '../flags.ts';
+import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
+import { defineCommand } from '../command.ts';
+import { choice, outputFile, positiveInt } from '../flags.ts';
 
 export const corpusStats = defineCommand({
   name: 'corpus stats',
@@ -14,11 +14,7 @@ export const corpusStats = defineCommand({
     'Loads a corpus (from --data-dir or SEQLM_DATA_DIR when set, else the cache, else a verified download), normalises and tokenizes it, ' +
     "and reports uni-, bi- and trigram statistics as in D2L 9.2.2. The Zipf exponent s is the slope of log n_i = -s log i + c fitted over all ranks, with its R².",
   options: {
-    corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
-    'corpus-file': { type: 'string', valueName: 'path', description: 'A local UTF-8 text file instead of a registry corpus' },
-    'data-dir': { type: 'string', valueName: 'dir', description: 'Read registry corpora from this directory only (default: SEQLM_DATA_DIR)' },
-    'cache-dir': { type: 'string', valueName: 'dir', description: 'Where downloads are kept (default: SEQLM_CACHE_DIR, $XDG_CACHE_HOME/seqlm or ~/.cache/seqlm)' },
-    offline: { type: 'boolean', description: 'Fail instead of downloading a corpus that is not cached' },
+    ...CORPUS_OPTIONS,
     tokenizer: { type: 'string', valueName: 'kind', description: `Tokens: ${TOKENIZERS.join(' | ')}`, default: 'char' },
     normalization: {
       type: 'string',
@@ -35,19 +31,13 @@ export const corpusStats = defineCommand({
     'seqlm corpus stats --corpus-file notes.txt --normalization d2l --json',
   ],
   async run({ values, io }) {
-    exclusive(values, 'corpus', 'corpus-file');
-    const corpusName = choice('corpus', values.corpus, CORPUS_NAMES);
-    const corpusFile = values['corpus-file'] === undefined ? undefined : existingFile('corpus-file', values['corpus-file'], io.cwd);
-    if (corpusName === undefined && corpusFile === undefined) {
-      throw usageError(`give --corpus <${CORPUS_NAMES.join('|')}> or --corpus-file <path>`);
-    }
+    const source = corpusChoice(values, io);
     const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
     const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
     const top = positiveInt('top', values.top, 10);
     const plot = values.plot === undefined ? undefined : outputFile('plot', values.plot, io.cwd);
-    const dataDir = values['data-dir'] === undefined ? undefined : existingDir('data-dir', values['data-dir'], io.cwd);
 
-    const corpus = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
+    const corpus = await loadCorpusChoice(source, io);
     const normalization = explicitNormalization ?? corpus.entry?.defaultNormalization ?? 'raw';
     const summary = summarizeCorpus(corpus.text, { tokenizer, normalization, top });
     if (summary.tokens === 0) throw new SeqlmError('CORPUS_TOO_SHORT', `${corpus.path} has no tokens after ${normalization} normalisation`);
@@ -62,16 +52,6 @@ export const corpusStats = defineCommand({
     io.stdout.write(values.json ? `${JSON.stringify(toJSON(corpus, summary, plot), null, 2)}\n` : formatText(corpus, summary, plot));
   },
 });
-
-function loadRegistryCorpus(name: string, dataDir: string | undefined, values: { 'cache-dir'?: string | undefined; offline?: boolean | undefined }, io: CliIO): Promise<LoadedCorpus> {
-  return loadCorpus(name, {
-    ...(dataDir !== undefined ? { dataDir } : {}),
-    ...(values['cache-dir'] !== undefined ? { cacheDir: resolve(io.cwd, values['cache-dir']) } : {}),
-    download: values.offline !== true,
-    env: io.env,
-    onDownload: (url, dest) => io.stderr.write(`seqlm: downloading ${name} from ${url} to ${dest}\n`),
-  });
-}
 
 async function writeOutput(path: string, text: string): Promise<void> {
   try {

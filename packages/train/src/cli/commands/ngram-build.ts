@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isSeqlmError } from '@seqlm/core/errors';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
-import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
+import { type LoadedCorpus } from '../../corpus/index.ts';
 import {
   buildNgram,
   checkNgramOutDir,
@@ -14,8 +14,9 @@ import {
   type NgramBuildResult,
   type WrittenNgramModelDir,
 } from '../../ngram/index.ts';
-import { defineCommand, type CliIO } from '../command.ts';
-import { choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
+import { defineCommand } from '../command.ts';
+import { choice, positiveInt, usageError } from '../flags.ts';
 import { jsonNumber, positiveNumber } from './ngram-flags.ts';
 
 // Fixed rather than a flag so every model's validation number means the same thing (D2L's 90/10 split).
@@ -40,11 +41,7 @@ export const ngramBuild = defineCommand({
     'and <out>/model.arpa with --arpa, atomically: ' +
     'the directory appears complete or not at all, and an existing model directory is replaced. Progress goes to stderr.',
   options: {
-    corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
-    'corpus-file': { type: 'string', valueName: 'path', description: 'A local UTF-8 text file instead of a registry corpus' },
-    'data-dir': { type: 'string', valueName: 'dir', description: 'Read registry corpora from this directory only (default: SEQLM_DATA_DIR)' },
-    'cache-dir': { type: 'string', valueName: 'dir', description: 'Where downloads are kept (default: SEQLM_CACHE_DIR, $XDG_CACHE_HOME/seqlm or ~/.cache/seqlm)' },
-    offline: { type: 'boolean', description: 'Fail instead of downloading a corpus that is not cached' },
+    ...CORPUS_OPTIONS,
     order: { type: 'string', valueName: 'N', description: `Order N of the model, 1..${MAX_NGRAM_ORDER} (required): each token is predicted from the N-1 before it` },
     tokenizer: { type: 'string', valueName: 'kind', description: `Tokens: ${TOKENIZERS.join(' | ')}`, default: 'char' },
     normalization: {
@@ -67,12 +64,7 @@ export const ngramBuild = defineCommand({
   ],
   async run({ values, io }) {
     const started = performance.now();
-    exclusive(values, 'corpus', 'corpus-file');
-    const corpusName = choice('corpus', values.corpus, CORPUS_NAMES);
-    const corpusFile = values['corpus-file'] === undefined ? undefined : existingFile('corpus-file', values['corpus-file'], io.cwd);
-    if (corpusName === undefined && corpusFile === undefined) {
-      throw usageError(`give --corpus <${CORPUS_NAMES.join('|')}> or --corpus-file <path>`);
-    }
+    const source = corpusChoice(values, io);
     const order = positiveInt('order', values.order);
     if (order === undefined) throw usageError('give --order <N>, the order of the n-gram model');
     if (order > MAX_NGRAM_ORDER) throw usageError(`--order must be at most ${MAX_NGRAM_ORDER} (got ${order})`, { flag: 'order', value: values.order });
@@ -84,12 +76,11 @@ export const ngramBuild = defineCommand({
     if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
     if (values.out === undefined) throw usageError('give --out <dir>, the model directory to write');
     const out = await outDir(values.out, io.cwd);
-    const dataDir = values['data-dir'] === undefined ? undefined : existingDir('data-dir', values['data-dir'], io.cwd);
 
     const progress = (phase: NgramBuildPhase | 'write', seconds: number, detail: string): void => {
       if (values.quiet !== true) io.stderr.write(`seqlm: ${PHASE_LABEL[phase].padEnd(10)} ${seconds.toFixed(2)} s  ${detail}\n`);
     };
-    const corpus = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
+    const corpus = await loadCorpusChoice(source, io);
     const normalization = explicitNormalization ?? corpus.entry?.defaultNormalization ?? 'raw';
     const built = buildNgram(corpus.text, {
       order,
@@ -151,16 +142,6 @@ async function outDir(raw: string, cwd: string): Promise<string> {
     throw error;
   }
   return path;
-}
-
-function loadRegistryCorpus(name: string, dataDir: string | undefined, values: { 'cache-dir'?: string | undefined; offline?: boolean | undefined }, io: CliIO): Promise<LoadedCorpus> {
-  return loadCorpus(name, {
-    ...(dataDir !== undefined ? { dataDir } : {}),
-    ...(values['cache-dir'] !== undefined ? { cacheDir: resolve(io.cwd, values['cache-dir']) } : {}),
-    download: values.offline !== true,
-    env: io.env,
-    onDownload: (url, dest) => io.stderr.write(`seqlm: downloading ${name} from ${url} to ${dest}\n`),
-  });
 }
 
 function estimatorLabel(built: NgramBuildResult): string {

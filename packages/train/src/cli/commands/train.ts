@@ -5,7 +5,6 @@ import { SeqlmError } from '@seqlm/core/errors';
 import { fileEntry } from '@seqlm/core/manifest';
 import { CELL_KINDS, parameterSpecs, resolveConfig } from '@seqlm/core/rnn';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
-import { CORPUS_NAMES, loadCorpus, loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
 import { writeFileAtomic } from '../../lm/atomic-write.ts';
 import { exportTrainedModel } from '../../lm/auto-export.ts';
 import { MANIFEST_FILE, writeLmArtifact } from '../../lm/artifact.ts';
@@ -18,8 +17,9 @@ import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
 import { assertResumable, DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
 import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
-import { defineCommand, type CliIO } from '../command.ts';
-import { atMost, choice, exclusive, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
+import { defineCommand } from '../command.ts';
+import { atMost, choice, positiveInt, usageError } from '../flags.ts';
 import { LIMITS } from '../limits.ts';
 
 /** A finite number > 0 (`--lr 0.5`, `--clip 1e-2`), or `fallback` when absent. */
@@ -48,14 +48,6 @@ export function nonNegativeInt(name: string, raw: string | undefined, fallback: 
   if (!Number.isSafeInteger(value)) throw usageError(`--${name} must be an integer >= 0 (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
   return value;
 }
-
-const CORPUS_OPTIONS = {
-  corpus: { type: 'string', valueName: 'name', description: `Registry corpus: ${CORPUS_NAMES.join(', ')}` },
-  'corpus-file': { type: 'string', valueName: 'path', description: 'A local UTF-8 text file instead of a registry corpus' },
-  'data-dir': { type: 'string', valueName: 'dir', description: 'Read registry corpora from this directory only (default: SEQLM_DATA_DIR)' },
-  'cache-dir': { type: 'string', valueName: 'dir', description: 'Where downloads are kept (default: SEQLM_CACHE_DIR, $XDG_CACHE_HOME/seqlm or ~/.cache/seqlm)' },
-  offline: { type: 'boolean', description: 'Fail instead of downloading a corpus that is not cached' },
-} as const;
 
 export const train = defineCommand({
   name: 'train',
@@ -102,10 +94,7 @@ export const train = defineCommand({
     'seqlm train --corpus timemachine --cell rnn --hidden 128 --epochs 5 --no-export --out models/tm-rnn',
   ],
   async run({ values, io }) {
-    exclusive(values, 'corpus', 'corpus-file');
-    const corpusName = choice('corpus', values.corpus, CORPUS_NAMES);
-    const corpusFile = values['corpus-file'] === undefined ? undefined : existingFile('corpus-file', values['corpus-file'], io.cwd);
-    if (corpusName === undefined && corpusFile === undefined) throw usageError(`give --corpus <${CORPUS_NAMES.join('|')}> or --corpus-file <path>`);
+    const source = corpusChoice(values, io);
     if (values.out === undefined) throw usageError('--out <dir> is required');
     const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
     const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
@@ -130,7 +119,6 @@ export const train = defineCommand({
     const valFraction = numberIn('val-fraction', values['val-fraction'], 0, 0.5, 0.1, true);
     if (valFraction === 0) throw usageError('--val-fraction must be greater than 0');
     const backendChoice = choice('backend', values.backend, BACKEND_CHOICES, 'auto');
-    const dataDir = values['data-dir'] === undefined ? undefined : existingDir('data-dir', values['data-dir'], io.cwd);
 
     const out = resolve(io.cwd, values.out);
     const checkpointDir = join(out, 'checkpoint');
@@ -141,7 +129,7 @@ export const train = defineCommand({
       throw usageError(`${values.out} already holds a checkpoint; pass --resume to continue it or choose another --out`);
     }
 
-    const loaded = corpusName !== undefined ? await loadRegistryCorpus(corpusName, dataDir, values, io) : await loadCorpusFile(corpusFile as string);
+    const loaded = await loadCorpusChoice(source, io);
     const normalization = explicitNormalization ?? loaded.entry?.defaultNormalization ?? 'raw';
     const corpus = prepareText(loaded.text, { tokenizer, normalization, valFraction });
     const parameters = parameterCount({ ...config, vocabSize: corpus.vocab.size });
@@ -262,12 +250,3 @@ async function makeDir(path: string): Promise<void> {
   }
 }
 
-function loadRegistryCorpus(name: string, dataDir: string | undefined, values: { 'cache-dir'?: string | undefined; offline?: boolean | undefined }, io: CliIO): Promise<LoadedCorpus> {
-  return loadCorpus(name, {
-    ...(dataDir !== undefined ? { dataDir } : {}),
-    ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] } : {}),
-    download: values.offline !== true,
-    env: io.env,
-    onDownload: (url, dest) => io.stderr.write(`seqlm: downloading ${name} from ${url} to ${dest}\n`),
-  });
-}
