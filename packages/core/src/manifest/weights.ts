@@ -13,6 +13,7 @@
  * The header is kept ASCII (non-ASCII names are \u-escaped) so it needs no UTF-8 codec.
  */
 import { SeqlmError } from '../errors/index.ts';
+import { asciiJson, isCount, LITTLE_ENDIAN, parseAsciiJson, readColumn } from './binary.ts';
 
 export const WEIGHTS_MAGIC = 'SQLW';
 export const WEIGHTS_VERSION = 1;
@@ -36,7 +37,6 @@ interface HeaderEntry {
   byteLength: number;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const align = (n: number): number => Math.ceil(n / WEIGHTS_ALIGNMENT) * WEIGHTS_ALIGNMENT;
 
@@ -101,7 +101,7 @@ export function decodeWeights(bytes: Uint8Array): WeightTensors {
     if (end > dataByteLength) invalid(`tensor "${t.name}" ends at ${end}, past the ${dataByteLength}-byte data section`);
   }
   for (const t of tensors) {
-    const data = readFloats(bytes, view, dataStart + t.offset, t.byteLength / 4);
+    const data = readColumn(bytes, view, dataStart + t.offset, 'float32', t.byteLength / 4) as Float32Array;
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) invalid(`tensor "${t.name}" holds a non-finite value (${data[i]}) at element ${i}`);
     }
@@ -110,28 +110,9 @@ export function decodeWeights(bytes: Uint8Array): WeightTensors {
   return out;
 }
 
-function readFloats(bytes: Uint8Array, view: DataView, start: number, count: number): Float32Array {
-  const absolute = bytes.byteOffset + start;
-  if (LITTLE_ENDIAN && absolute % 4 === 0) return new Float32Array(bytes.buffer, absolute, count);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = view.getFloat32(start + i * 4, true);
-  return data;
-}
 
 function parseHeader(raw: Uint8Array): { tensors: HeaderEntry[]; dataByteLength: number } {
-  let text = '';
-  for (let i = 0; i < raw.length; i += 8192) {
-    const chunk = raw.subarray(i, i + 8192);
-    if (chunk.some((b) => b > 0x7f)) invalid('header is not ASCII');
-    text += String.fromCharCode(...chunk);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    invalid(`header is not valid JSON: ${(error as Error).message}`);
-  }
-  const header = value as { tensors?: unknown; dataByteLength?: unknown } | null;
+  const header = parseAsciiJson(raw, invalid) as { tensors?: unknown; dataByteLength?: unknown } | null;
   if (header === null || typeof header !== 'object' || !Array.isArray(header.tensors)) invalid('header must be an object with a "tensors" array');
   const { dataByteLength } = header;
   if (!isCount(dataByteLength)) invalid(`header "dataByteLength" must be a non-negative integer, got ${JSON.stringify(dataByteLength)}`);
@@ -176,14 +157,7 @@ function checkTensor(name: string, tensor: WeightTensor): void {
   }
 }
 
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
-}
 
-/** JSON with every non-ASCII character \u-escaped (they can only occur inside strings, where that is valid). */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function invalid(message: string): never {
   throw new SeqlmError('WEIGHTS_INVALID', `weights container: ${message}`);

@@ -17,6 +17,7 @@
  * come before it, so loading rebuilds the trie in one pass.
  */
 import { SeqlmError } from '../errors/index.ts';
+import { asciiJson, DTYPE_BYTES, isCount, LITTLE_ENDIAN, parseAsciiJson, readColumn, type Column as TypedColumn, type ColumnDtype } from '../manifest/binary.ts';
 import {
   fileEntry,
   findFile,
@@ -36,10 +37,7 @@ import { NgramTrie, ROOT } from './trie.ts';
 export const NGRAM_MAGIC = 'SQNG';
 export const NGRAM_FORMAT_VERSION = 1;
 const PREAMBLE = 16;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-type ColumnDtype = 'int32' | 'uint16' | 'float32' | 'float64';
-const DTYPE_BYTES: Record<ColumnDtype, number> = { int32: 4, uint16: 2, float32: 4, float64: 8 };
 
 interface Column {
   name: string;
@@ -66,7 +64,7 @@ export interface EncodeNgramOptions {
   precision?: 'float64' | 'float32';
 }
 
-type Data = Int32Array | Uint16Array | Float32Array | Float64Array;
+type Data = TypedColumn;
 
 /** Serialises a trained or loaded n-gram model into the compact binary format. */
 export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {}): Uint8Array {
@@ -350,34 +348,9 @@ function writeColumn(out: Uint8Array, view: DataView, start: number, a: Data): v
   }
 }
 
-function readColumn(bytes: Uint8Array, view: DataView, start: number, dtype: ColumnDtype, length: number): Data {
-  const size = DTYPE_BYTES[dtype];
-  const Ctor = { int32: Int32Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array }[dtype];
-  const absolute = bytes.byteOffset + start;
-  if (LITTLE_ENDIAN && absolute % size === 0) return new Ctor(bytes.buffer as ArrayBuffer, absolute, length);
-  const out = new Ctor(length);
-  for (let i = 0; i < length; i++) {
-    const at = start + i * size;
-    out[i] =
-      dtype === 'int32' ? view.getInt32(at, true) : dtype === 'uint16' ? view.getUint16(at, true) : dtype === 'float32' ? view.getFloat32(at, true) : view.getFloat64(at, true);
-  }
-  return out;
-}
 
 function parseHeader(raw: Uint8Array): Header {
-  let text = '';
-  for (let i = 0; i < raw.length; i += 8192) {
-    const chunk = raw.subarray(i, i + 8192);
-    if (chunk.some((b) => b > 0x7f)) invalid('header is not ASCII');
-    text += String.fromCharCode(...chunk);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    invalid(`header is not valid JSON: ${(error as Error).message}`);
-  }
-  const h = value as Partial<Header> | null;
+  const h = parseAsciiJson(raw, invalid) as Partial<Header> | null;
   if (h === null || typeof h !== 'object') invalid('header must be a JSON object');
   if (h.model !== 'backoff' && h.model !== 'add-k') invalid(`unknown model ${JSON.stringify(h.model)}`);
   if (!isCount(h.order) || h.order < 1 || h.order > 255) invalid(`order must be an integer in 1..255, got ${JSON.stringify(h.order)}`);
@@ -400,9 +373,6 @@ function parseHeader(raw: Uint8Array): Header {
   return h as Header;
 }
 
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
-}
 
 function invalid(message: string): never {
   throw new SeqlmError('MODEL_INVALID', `n-gram file: ${message}`);
@@ -412,6 +382,3 @@ function align8(n: number): number {
   return Math.ceil(n / 8) * 8;
 }
 
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
