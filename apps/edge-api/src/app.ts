@@ -5,7 +5,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { allowedMethods } from './allowed-methods.ts';
 import { errorResponse, methodNotAllowed, notFound, renderError } from './errors.ts';
-import { MAX_BODY_BYTES, MAX_TEXT_CHARS } from './limits.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
 import type { ModelRegistry } from './models/registry.ts';
 import { generateRoutes } from './routes/generate.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,7 +28,7 @@ const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
   const issues = result.error.issues;
   const tooLong = issues.find((i) => i.code === 'too_big' && i.origin === 'string' && (i.path[0] === 'text' || i.path[0] === 'prompt'));
   if (tooLong !== undefined) {
-    return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${MAX_TEXT_CHARS} characters (Unicode code points)`);
+    return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${String((tooLong as { maximum?: number | bigint }).maximum)} characters (Unicode code points)`);
   }
   const message = issues
     .slice(0, 5)

@@ -4,15 +4,17 @@
  * document cannot drift from what the handlers accept.
  */
 import { z } from '@hono/zod-openapi';
-import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
+import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_PROMPT_CHARS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
 
-const text = z
-  .string()
-  .max(MAX_TEXT_CHARS)
-  .openapi({
-    description: `Input text, at most ${MAX_TEXT_CHARS} characters counted as Unicode code points (an emoji is one; 413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`. For /next and /generate, which continue the text, \`d2l\` keeps a trailing run of non-letters as one space.`,
-    example: 'the time traveller',
-  });
+const inputText = (maxChars: number) =>
+  z
+    .string()
+    .max(maxChars)
+    .openapi({
+      description: `Input text, at most ${maxChars} characters counted as Unicode code points (an emoji is one; 413 above). It is normalised as the model's manifest says, tokenized, and every token outside the vocabulary becomes <unk> and is counted in \`oov\`. For /next and /generate, which continue the text, \`d2l\` keeps a trailing run of non-letters as one space.`,
+      example: 'the time traveller',
+    });
+const text = inputText(MAX_TEXT_CHARS);
 
 const topK = z.int().min(1).max(MAX_TOP_K).openapi({ description: 'Keep only the k most likely tokens (clamped to the vocabulary size).' });
 
@@ -30,7 +32,7 @@ export const NextRequest = z
 
 export const GenerateRequest = z
   .strictObject({
-    prompt: text,
+    prompt: inputText(MAX_PROMPT_CHARS),
     maxTokens: z.int().min(1).max(MAX_GENERATE_TOKENS).openapi({ description: `Tokens to generate, 1..${MAX_GENERATE_TOKENS}.` }),
     temperature: z
       .number()

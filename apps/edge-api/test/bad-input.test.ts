@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, MAX_GENERATE_TOKENS, MAX_TEXT_CHARS, MAX_TOP_K } from '../src/limits.ts';
+import { MAX_BODY_BYTES, MAX_GENERATE_TOKENS, MAX_PROMPT_CHARS, MAX_TEXT_CHARS, MAX_TOP_K } from '../src/limits.ts';
 import { BASE, FIXTURE_VOCAB, post, type ErrorBody } from './helpers.ts';
 
 const NEXT = '/v1/models/gru-tiny/next';
@@ -69,7 +69,14 @@ describe('bad input gets a 4xx with the error envelope', () => {
     await expectError(await post(SCORE, { text: long }), 413, 'PAYLOAD_TOO_LARGE', /text/);
     await expectError(await post(GENERATE, { prompt: long, maxTokens: 1 }), 413, 'PAYLOAD_TOO_LARGE', /prompt/);
     expect((await post(NEXT, { text: 'a'.repeat(MAX_TEXT_CHARS) })).status).toBe(200);
-    expect((await post(GENERATE, { prompt: 'a'.repeat(MAX_TEXT_CHARS), maxTokens: MAX_GENERATE_TOKENS })).status).toBe(200);
+    expect((await post(GENERATE, { prompt: 'a'.repeat(MAX_PROMPT_CHARS), maxTokens: MAX_GENERATE_TOKENS })).status).toBe(200);
+    // The prompt has its own, shorter limit so that a request at both generate limits stays within the CPU budget.
+    await expectError(
+      await post(GENERATE, { prompt: 'a'.repeat(MAX_PROMPT_CHARS + 1), maxTokens: 1 }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      new RegExp(`prompt is longer than ${MAX_PROMPT_CHARS}`),
+    );
   });
 
   it('a body over the byte limit is 413 before it is parsed', async () => {

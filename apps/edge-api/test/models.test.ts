@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import gru from '../../../fixtures/models/gru-tiny/manifest.json' with { type: 'json' };
 import ngram from './fixtures/ngram-char3/manifest.json' with { type: 'json' };
-import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_TEXT_CHARS } from '../src/limits.ts';
+import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_PROMPT_CHARS, MAX_TEXT_CHARS } from '../src/limits.ts';
 import { BASE } from './helpers.ts';
 
 interface Summary {
@@ -74,7 +74,7 @@ describe('GET /openapi.json', () => {
     const gen = doc.components.schemas.GenerateRequest!;
     expect(gen.required?.sort()).toEqual(['maxTokens', 'prompt']);
     expect(gen.properties.maxTokens).toMatchObject({ minimum: 1, maximum: MAX_GENERATE_TOKENS });
-    expect(gen.properties.prompt).toMatchObject({ maxLength: MAX_TEXT_CHARS });
+    expect(gen.properties.prompt).toMatchObject({ maxLength: MAX_PROMPT_CHARS });
     expect(gen.properties.topP).toMatchObject({ maximum: 1 });
     expect(doc.components.schemas.NextRequest!.properties.text).toMatchObject({ maxLength: MAX_TEXT_CHARS });
     expect(doc.components.schemas.NextRequest!.properties.text!.description).toMatch(/code points/);
