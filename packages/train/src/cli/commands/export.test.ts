@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeWeights, fileEntry, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
-import { Vocab } from '@seqlm/core/vocab';
+import { fileEntry, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
 import { loadOnnxModelDir } from '../../onnx/load.ts';
-import { testParameters } from '../../onnx/test-models.test-util.ts';
 import type { CliIO } from '../command.ts';
 import { exportCommand } from './export.ts';
+import { writeTrainedGruDir } from './trained-dir.test-util.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seqlm-export-cmd-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,23 +14,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** A trained-model directory as `seqlm train` leaves it: manifest.json + weights.bin, no ONNX yet. */
 function trainedDir(): string {
   const dir = join(tmp, 'trained');
-  mkdirSync(dir, { recursive: true });
-  const vocab = Vocab.build(Array.from('the time machine by h g wells'), {}).toJSON();
-  const config = { cell: 'gru' as const, vocabSize: vocab.tokens.length, hiddenSize: 8, numLayers: 2 };
-  const weights = encodeWeights(testParameters(config));
-  writeFileSync(join(dir, 'weights.bin'), weights);
-  const manifest: GruManifest = {
-    format: 'seqlm-manifest',
-    schemaVersion: 1,
-    kind: 'gru',
-    files: [fileEntry('weights', 'weights.bin', weights)],
-    text: { tokenizer: 'char', normalization: 'd2l' },
-    vocab,
-    architecture: { vocabSize: config.vocabSize, hiddenSize: 8, numLayers: 2, embedding: { type: 'one-hot' } },
-    gates: { layout: 'tfjs', order: ['z', 'r', 'h'], linearBeforeReset: 0 },
-    weights: { file: 'weights.bin' },
-  };
-  writeFileSync(join(dir, 'manifest.json'), serializeManifest(manifest));
+  writeTrainedGruDir(dir, { text: 'the time machine by h g wells', hiddenSize: 8, numLayers: 2 });
   writeFileSync(join(tmp, 'eval.txt'), 'the time traveller for so it will be convenient to speak of him '.repeat(20));
   return dir;
 }

@@ -1,37 +1,20 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeWeights, encodeWeights, fileEntry, parseManifest, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
+import { decodeWeights, encodeWeights, fileEntry, parseManifest, serializeManifest } from '@seqlm/core/manifest';
 import { resolveConfig } from '@seqlm/core/rnn';
-import { Vocab } from '@seqlm/core/vocab';
 import { runCli } from '../../lm/lm.test-util.ts';
 import { randomLmInput } from '../../onnx/verify.ts';
-import { testParameters } from '../../onnx/test-models.test-util.ts';
 import { withTempDir } from '../../testing.test-util.ts';
 import type { CliIO } from '../command.ts';
 import { exportCommand } from './export.ts';
+import { writeTrainedGruDir } from './trained-dir.test-util.ts';
 
 const quiet: Omit<CliIO, 'cwd'> = { stdout: { write: () => undefined }, stderr: { write: () => undefined }, env: {} };
 
 /** A GRU model directory with weights.bin, model.onnx and manifest.json, as `seqlm export` leaves it. */
 async function exportedDir(dir: string): Promise<{ vocabSize: number; hiddenSize: number }> {
-  mkdirSync(dir, { recursive: true });
-  const vocab = Vocab.build(Array.from('the quick brown fox jumps over a lazy dog'), {}).toJSON();
-  const config = { cell: 'gru' as const, vocabSize: vocab.tokens.length, hiddenSize: 4, numLayers: 1 };
-  const weights = encodeWeights(testParameters(config));
-  writeFileSync(join(dir, 'weights.bin'), weights);
-  const manifest: GruManifest = {
-    format: 'seqlm-manifest',
-    schemaVersion: 1,
-    kind: 'gru',
-    files: [fileEntry('weights', 'weights.bin', weights)],
-    text: { tokenizer: 'char', normalization: 'd2l' },
-    vocab,
-    architecture: { vocabSize: config.vocabSize, hiddenSize: config.hiddenSize, numLayers: 1, embedding: { type: 'one-hot' } },
-    gates: { layout: 'tfjs', order: ['z', 'r', 'h'], linearBeforeReset: 0 },
-    weights: { file: 'weights.bin' },
-  };
-  writeFileSync(join(dir, 'manifest.json'), serializeManifest(manifest));
+  const config = writeTrainedGruDir(dir, { text: 'the quick brown fox jumps over a lazy dog', hiddenSize: 4, numLayers: 1 });
   const values = { out: undefined, quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined };
   await exportCommand.run({ values, positionals: [dir], io: { ...quiet, cwd: dir } });
   return config;
