@@ -38,7 +38,7 @@ export function ngramFrequencyTables(tokens: TokenSequence, orders: readonly num
 export function ngramFrequencyTables(tokens: TokenSequence, orders: readonly number[]): NgramFrequencyTable<string>[] | NgramFrequencyTable<number>[] {
   checkTokens(tokens);
   for (const order of orders) checkOrder(order);
-  const interned: Interned<string | number> = tokens instanceof Int32Array ? internIds(tokens) : internStrings(tokens);
+  const interned: Interned<string | number> = tokens instanceof Int32Array ? intern<number>(tokens, (a, b) => a - b) : intern<string>(tokens, compareCodeUnits);
   return orders.map((order) => countOrder(interned, order)) as NgramFrequencyTable<string>[] | NgramFrequencyTable<number>[];
 }
 
@@ -70,11 +70,12 @@ interface Interned<T> {
   values: T[];
 }
 
-function internStrings(tokens: readonly string[]): Interned<string> {
-  const first = new Map<string, number>();
+/** Numbers each distinct token by first appearance, then relabels them in `compare` order so ties break deterministically. */
+function intern<T extends string | number>(tokens: ArrayLike<T>, compare: (a: T, b: T) => number): Interned<T> {
+  const first = new Map<T, number>();
   const raw = new Int32Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as string;
+    const t = tokens[i] as T;
     let id = first.get(t);
     if (id === undefined) {
       id = first.size;
@@ -83,24 +84,7 @@ function internStrings(tokens: readonly string[]): Interned<string> {
     raw[i] = id;
   }
   const unsorted = [...first.keys()];
-  const order = unsorted.map((_, i) => i).sort((a, b) => compareCodeUnits(unsorted[a] as string, unsorted[b] as string));
-  return relabel(raw, unsorted, order);
-}
-
-function internIds(ids: Int32Array): Interned<number> {
-  const first = new Map<number, number>();
-  const raw = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const t = ids[i] as number;
-    let id = first.get(t);
-    if (id === undefined) {
-      id = first.size;
-      first.set(t, id);
-    }
-    raw[i] = id;
-  }
-  const unsorted = [...first.keys()];
-  const order = unsorted.map((_, i) => i).sort((a, b) => (unsorted[a] as number) - (unsorted[b] as number));
+  const order = unsorted.map((_, i) => i).sort((a, b) => compare(unsorted[a] as T, unsorted[b] as T));
   return relabel(raw, unsorted, order);
 }
 
