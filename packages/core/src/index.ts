@@ -66,3 +66,24 @@ export {
   type Dtype,
   type FloatArray,
 } from './rnn/index.ts';
+// The language-model runtime; its `TextScore` is reached through `@seqlm/core/lm` (the root's is the n-gram one).
+export {
+  LanguageModel,
+  LmCursor,
+  PrefixCursor,
+  NgramLm,
+  RnnLm,
+  NeuralLm,
+  MixtureLm,
+  loadModel,
+  fitMixtureWeights,
+  rnnConfigOf,
+  type LanguageModelKind,
+  type GraphSession,
+  type GraphTensor,
+  type LoadModelOptions,
+  type LmGenerateOptions,
+  type GeneratedToken,
+  type FinishReason,
+  type ScoredToken,
+} from './lm/index.ts';

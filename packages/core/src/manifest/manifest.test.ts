@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '../errors/index.ts';
 import { Vocab } from '../vocab/index.ts';
 import { fileEntry, findFile, verifyFile } from './files.ts';
-import type { GruManifest, LstmManifest, Manifest, NgramManifest, RnnManifest, TsMlpManifest } from './types.ts';
+import type { GruManifest, LstmManifest, Manifest, MixtureManifest, NgramManifest, RnnManifest, TsMlpManifest } from './types.ts';
 import { parseManifest, serializeManifest, validateManifest } from './validate.ts';
 import { encodeWeights } from './weights.ts';
 
@@ -19,7 +19,15 @@ const onnx = {
     { name: 'tokens', dtype: 'int64' as const, shape: ['batch', 'time'] },
     { name: 'h0', dtype: 'float32' as const, shape: [1, 'batch', 32] },
   ],
-  outputs: [{ name: 'logits', dtype: 'float32' as const, shape: ['time', 'batch', vocab.tokens.length] }],
+  outputs: [
+    { name: 'logits', dtype: 'float32' as const, shape: ['time', 'batch', vocab.tokens.length] },
+    { name: 'hT', dtype: 'float32' as const, shape: [1, 'batch', 32] },
+  ],
+  io: {
+    tokens: { name: 'tokens', batchAxis: 0, timeAxis: 1 },
+    logits: { name: 'logits', batchAxis: 1, timeAxis: 0 },
+    state: [{ input: 'h0', output: 'hT', batchAxis: 1 }],
+  },
 };
 
 const training = {
@@ -40,7 +48,7 @@ const training = {
 function neuralBase() {
   return {
     format: 'seqlm-manifest' as const,
-    schemaVersion: 1 as const,
+    schemaVersion: 2 as const,
     files: [fileEntry('weights', 'weights.bin', weightsBytes), fileEntry('onnx', 'model.onnx', onnxBytes)],
     text: { tokenizer: 'char' as const, normalization: 'd2l' as const },
     vocab,
@@ -62,7 +70,7 @@ const lstm: LstmManifest = {
 };
 const ngram: NgramManifest = {
   format: 'seqlm-manifest',
-  schemaVersion: 1,
+  schemaVersion: 2,
   kind: 'ngram',
   files: [fileEntry('ngram', 'model.ngram.json', ascii('{"counts":[]}'))],
   text: { tokenizer: 'word', normalization: 'd2l' },
@@ -71,13 +79,28 @@ const ngram: NgramManifest = {
 };
 const tsMlp: TsMlpManifest = {
   format: 'seqlm-manifest',
-  schemaVersion: 1,
+  schemaVersion: 2,
   kind: 'ts-mlp',
   files: [fileEntry('weights', 'weights.bin', weightsBytes)],
   architecture: { tau: 4, hiddenSizes: [10], activation: 'relu' },
   standardization: { mean: 0.02, std: 0.7 },
   weights: { file: 'weights.bin' },
   training: { epochs: 5, trainLoss: [0.3, 0.1], finalTrainLoss: 0.1, finalValLoss: 0.12 },
+};
+
+const mixture: MixtureManifest = {
+  format: 'seqlm-manifest',
+  schemaVersion: 2,
+  kind: 'mixture',
+  files: [],
+  text: { tokenizer: 'char', normalization: 'd2l' },
+  vocab,
+  mixture: {
+    components: [
+      { path: '../tm-gru', manifestSha256: 'a'.repeat(64), weight: 0.25 },
+      { path: '../tm-5gram', manifestSha256: 'b'.repeat(64), weight: 0.75 },
+    ],
+  },
 };
 
 /** A deep, mutable copy to break on purpose. */
@@ -96,6 +119,7 @@ describe('validateManifest', () => {
     ['lstm', lstm],
     ['ngram', ngram],
     ['ts-mlp', tsMlp],
+    ['mixture', mixture],
   ] as [string, Manifest][])('accepts a valid %s manifest, also after a JSON round trip', (_kind, manifest) => {
     const result = validateManifest(clone(manifest));
     expect(result.ok ? [] : result.problems).toEqual([]);
@@ -143,16 +167,77 @@ describe('validateManifest', () => {
   });
 
   it('refuses an unknown schema version with a clear message and nothing else', () => {
-    const problems = problemsOf({ ...clone(rnn), schemaVersion: 2, kind: 'transformer' });
-    expect(problems).toEqual([{ path: '$.schemaVersion', message: expect.stringContaining('reads version 1, got the number 2') }]);
+    const problems = problemsOf({ ...clone(rnn), schemaVersion: 3, kind: 'transformer' });
+    expect(problems).toEqual([{ path: '$.schemaVersion', message: expect.stringContaining('reads versions 1 and 2, got the number 3') }]);
     expect(problemsOf({ kind: 'rnn' })[0]?.message).toContain('it is missing');
   });
 
   it('refuses a non-object, an unknown kind and missing sections', () => {
     expect(problemsOf(null)).toEqual([{ path: '$', message: 'must be an object, got null' }]);
     expect(problemsOf({ ...clone(rnn), kind: 'transformer' }).map((p) => p.path)).toEqual(['$.kind']);
-    const bare = { format: 'seqlm-manifest', schemaVersion: 1, kind: 'lstm' };
+    const bare = { format: 'seqlm-manifest', schemaVersion: 2, kind: 'lstm' };
     expect(problemsOf(bare).map((p) => p.path).sort()).toEqual(['$', '$.architecture', '$.files', '$.gates', '$.text', '$.vocab'].sort());
+  });
+
+  it('reads a version 1 manifest and upgrades it with the I/O contract its exporter followed', () => {
+    const v1 = clone(gru);
+    v1.schemaVersion = 1;
+    delete v1.onnx.io;
+    v1.onnx.inputs = [
+      { name: 'ids', dtype: 'int32', shape: ['batch', 'time'] },
+      { name: 'h0', dtype: 'float32', shape: [1, 'batch', 32] },
+    ];
+    const upgraded = parseManifest(v1) as GruManifest;
+    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.onnx?.io).toEqual({
+      tokens: { name: 'ids', batchAxis: 0, timeAxis: 1 },
+      logits: { name: 'logits', batchAxis: 1, timeAxis: 0 },
+      state: [{ input: 'h0', output: 'hT', batchAxis: 1 }],
+    });
+    // Written again, it is a version 2 manifest that reads back the same.
+    expect(parseManifest(serializeManifest(upgraded))).toEqual(upgraded);
+    // Version 1 had neither `io` nor mixtures.
+    expect(problemsOf({ ...clone(gru), schemaVersion: 1 }).map((p) => p.path)).toEqual(['$.onnx.io']);
+    expect(problemsOf({ ...clone(mixture), schemaVersion: 1 }).map((p) => p.path)).toContain('$.kind');
+    const unnamed = clone(v1);
+    unnamed.onnx.inputs[0].shape = ['b', 't'];
+    expect(problemsOf(unnamed)[0]?.message).toContain('export the model again');
+  });
+
+  it('requires the I/O contract of a version 2 neural graph and checks it against the declared tensors', () => {
+    const missing = clone(gru);
+    delete missing.onnx.io;
+    expect(problemsOf(missing)).toEqual([{ path: '$.onnx.io', message: expect.stringContaining('required') }]);
+    const bad = clone(gru);
+    bad.onnx.io.tokens.name = 'h0';
+    bad.onnx.io.logits.timeAxis = 3;
+    bad.onnx.io.state[0].output = 'nope';
+    bad.onnx.io.state.push({ input: 'h0', output: 'hT', batchAxis: 1 });
+    expect(problemsOf(bad).map((p) => p.path)).toEqual([
+      '$.onnx.io.tokens.name',
+      '$.onnx.io.logits.timeAxis',
+      '$.onnx.io.state[0].output',
+      '$.onnx.io.state[1].input',
+    ]);
+    // A ts-mlp graph is not a language model: no contract needed.
+    expect(validateManifest(clone(tsMlp)).ok).toBe(true);
+  });
+
+  it('checks a mixture: components with a relative path, a manifest hash and weights summing to 1', () => {
+    expect(validateManifest(clone(mixture)).ok).toBe(true);
+    const bad = clone(mixture);
+    bad.mixture.components[0].weight = -0.1;
+    bad.mixture.components[1].path = '/abs';
+    bad.mixture.components[1].manifestSha256 = 'x';
+    expect(problemsOf(bad).map((p) => p.path)).toEqual([
+      '$.mixture.components[0].weight',
+      '$.mixture.components[1].path',
+      '$.mixture.components[1].manifestSha256',
+    ]);
+    const unbalanced = clone(mixture);
+    unbalanced.mixture.components[0].weight = 0.5;
+    expect(problemsOf(unbalanced)).toEqual([{ path: '$.mixture.components', message: 'the weights must sum to 1, got 1.25' }]);
+    expect(problemsOf({ ...clone(mixture), mixture: { components: [] } })[0]?.message).toContain('at least one');
   });
 
   it('checks that files are listed once, relative, and referenced with the right role', () => {

@@ -1,11 +1,17 @@
 import type { Normalization, TokenizerKind } from '../text/index.ts';
 import type { VocabJSON } from '../vocab/index.ts';
 
-/** The only manifest schema this build reads and writes; any other version is refused. */
-export const MANIFEST_SCHEMA_VERSION = 1;
+/**
+ * The manifest schema this build writes. Version 2 records the ONNX graph's
+ * I/O contract (`onnx.io`) and adds the `mixture` kind; version 1 manifests are
+ * still read and upgraded in memory (see `validateManifest`). Any other version is refused.
+ */
+export const MANIFEST_SCHEMA_VERSION = 2;
+/** Every schema version this build reads. */
+export const READABLE_SCHEMA_VERSIONS = [1, 2] as const;
 export const MANIFEST_FORMAT = 'seqlm-manifest';
 
-export const MODEL_KINDS = ['rnn', 'gru', 'lstm', 'ngram', 'ts-mlp'] as const;
+export const MODEL_KINDS = ['rnn', 'gru', 'lstm', 'ngram', 'ts-mlp', 'mixture'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export type NeuralKind = 'rnn' | 'gru' | 'lstm';
 
@@ -57,6 +63,32 @@ export interface TensorSpec {
   shape: (number | string)[];
 }
 
+/** A graph tensor that carries a sequence: which of its axes is the batch and which is time. */
+export interface SequenceTensorIo {
+  name: string;
+  batchAxis: number;
+  timeAxis: number;
+}
+
+/** A recurrent state the caller carries between runs: fed as `input`, read back from `output`. */
+export interface StateIo {
+  input: string;
+  output: string;
+  /** The batch axis of both tensors (the other axes have fixed sizes in `inputs`). */
+  batchAxis: number;
+}
+
+/**
+ * How a language-model graph is driven, written down by the exporter so no
+ * runtime guesses it from tensor names: the token input, the logits output
+ * (`[.., V]` last) and the state pairs, each with its batch and time axes.
+ */
+export interface GraphIo {
+  tokens: SequenceTensorIo;
+  logits: SequenceTensorIo;
+  state: StateIo[];
+}
+
 /** Present once the model has been exported to ONNX. */
 export interface OnnxSection {
   /** Path of a `files` entry with role `onnx`. */
@@ -65,6 +97,8 @@ export interface OnnxSection {
   irVersion: number;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** The I/O contract; required for rnn/gru/lstm from schema version 2 (a version 1 manifest gets it on upgrade). */
+  io?: GraphIo;
 }
 
 /** The weights container core reads without ONNX (see `encodeWeights`). */
@@ -99,6 +133,7 @@ export interface TrainingMetadata {
 
 interface ManifestBase {
   format: typeof MANIFEST_FORMAT;
+  /** Always the current version once parsed: older manifests are upgraded when read. */
   schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
   kind: ModelKind;
   name?: string;
@@ -191,7 +226,29 @@ export interface TsMlpManifest extends ManifestBase {
   onnx?: OnnxSection;
 }
 
-export type Manifest = RnnManifest | GruManifest | LstmManifest | NgramManifest | TsMlpManifest;
+/** One model of a mixture: a model directory relative to the mixture's, and its weight λ. */
+export interface MixtureComponent {
+  /** `/`-separated path of the component's directory, relative to the mixture's (`../tm-gru`). */
+  path: string;
+  /** SHA-256 of the component's manifest.json bytes, so a changed component is refused. */
+  manifestSha256: string;
+  /** λ_i >= 0; the weights of a mixture sum to 1. */
+  weight: number;
+}
+
+/**
+ * A linear interpolation p(w | ctx) = Σ_i λ_i p_i(w | ctx) of language models
+ * with the same text pipeline, over the union of their vocabularies (`vocab`).
+ */
+export interface MixtureManifest extends TextManifestBase {
+  kind: 'mixture';
+  mixture: { components: MixtureComponent[] };
+}
+
+export type Manifest = RnnManifest | GruManifest | LstmManifest | NgramManifest | TsMlpManifest | MixtureManifest;
+
+/** Every manifest of a model that predicts tokens. */
+export type LanguageManifest = NeuralManifest | NgramManifest | MixtureManifest;
 
 export interface ManifestProblem {
   /** JSON path of the offending value, e.g. `$.files[1].sha256`. */

@@ -9,9 +9,11 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_SCHEMA_VERSION,
   MODEL_KINDS,
+  READABLE_SCHEMA_VERSIONS,
   NGRAM_ESTIMATORS,
   TENSOR_DTYPES,
   type FileRole,
+  type GraphIo,
   type Manifest,
   type ManifestValidation,
   type ModelKind,
@@ -31,7 +33,10 @@ const KIND_KEYS: Record<ModelKind, string[]> = {
   lstm: [...TEXT_KEYS, 'architecture', 'gates', 'weights', 'onnx'],
   ngram: [...TEXT_KEYS, 'ngram'],
   'ts-mlp': [...BASE_KEYS, 'architecture', 'standardization', 'weights', 'onnx'],
+  mixture: [...TEXT_KEYS, 'mixture'],
 };
+
+type FileRef = (obj: Obj, key: string, path: string, roles: readonly FileRole[]) => void;
 
 /**
  * Checks `value` against the manifest schema and returns every problem with its
@@ -44,34 +49,67 @@ export function validateManifest(value: unknown): ManifestValidation {
 
   // A different schema version may mean different fields, so nothing else is judged.
   const version = root.schemaVersion;
-  if (version !== MANIFEST_SCHEMA_VERSION) {
+  if (!(READABLE_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) {
     const got = version === undefined ? 'it is missing' : `got ${describe(version)}`;
-    c.add('$.schemaVersion', `unsupported manifest schema version: this build of @seqlm/core reads version ${MANIFEST_SCHEMA_VERSION}, ${got}`);
+    c.add('$.schemaVersion', `unsupported manifest schema version: this build of @seqlm/core reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}, ${got}`);
     return { ok: false, problems: c.problems };
   }
+  const v1 = version === 1;
   if (root.format !== MANIFEST_FORMAT) c.add('$.format', `must be "${MANIFEST_FORMAT}", got ${describe(root.format)}`);
   c.string(root, 'name', '$', true);
   c.string(root, 'description', '$', true);
   const files = checkFiles(c, root);
   if (root.training !== undefined) checkTraining(c, root.training, '$.training');
 
-  const kind = c.oneOf(root, 'kind', MODEL_KINDS, '$');
+  const kind = c.oneOf(root, 'kind', v1 ? MODEL_KINDS.filter((k) => k !== 'mixture') : MODEL_KINDS, '$');
+  let io: GraphIo | undefined;
   if (kind !== undefined) {
     c.keys(root, KIND_KEYS[kind], '$');
-    const ref = (obj: Obj, key: string, path: string, roles: readonly FileRole[]): void => checkFileRef(c, files, obj, key, path, roles);
+    const ref: FileRef = (obj, key, path, roles) => checkFileRef(c, files, obj, key, path, roles);
     if (kind === 'ts-mlp') {
       checkTsMlp(c, root);
-      checkArtifacts(c, root, ref);
+      checkArtifacts(c, root, ref, 'optional');
     } else {
       const vocabSize = checkTextAndVocab(c, root);
       if (kind === 'ngram') checkNgram(c, root, vocabSize, ref);
+      else if (kind === 'mixture') checkMixture(c, root);
       else {
         checkNeural(c, root, kind, vocabSize);
-        checkArtifacts(c, root, ref);
+        checkArtifacts(c, root, ref, v1 ? 'absent' : 'required');
+        if (v1 && c.problems.length === 0 && root.onnx !== undefined) io = v1GraphIo(c, root.onnx as Obj);
       }
     }
   }
-  return c.problems.length === 0 ? { ok: true, manifest: root as unknown as Manifest } : { ok: false, problems: c.problems };
+  if (c.problems.length > 0) return { ok: false, problems: c.problems };
+  // A version 1 manifest is upgraded in memory: same fields, plus the I/O contract its exporter followed.
+  const manifest = (v1 ? { ...root, schemaVersion: MANIFEST_SCHEMA_VERSION, ...(io ? { onnx: { ...(root.onnx as Obj), io } } : {}) } : root) as unknown as Manifest;
+  return { ok: true, manifest };
+}
+
+/**
+ * The contract every version 1 exporter followed (there was no `io` field
+ * then): token ids `[batch, time]` first, logits `[batch, time, V]` first among
+ * the outputs, and each remaining input carried to the remaining output at the
+ * same position (`h0` → `hT`, `c0` → `cT`), batch on the axis named `batch`.
+ */
+function v1GraphIo(c: Checker, onnx: Obj): GraphIo | undefined {
+  const inputs = onnx.inputs as { name: string; dtype: string; shape: (number | string)[] }[];
+  const outputs = onnx.outputs as { name: string; shape: (number | string)[] }[];
+  const [tokens, ...states] = inputs;
+  const [logits, ...stateOut] = outputs;
+  const axes = (shape: (number | string)[]) => ({ batchAxis: shape.indexOf('batch'), timeAxis: shape.indexOf('time') });
+  if (tokens === undefined || logits === undefined || (tokens.dtype !== 'int32' && tokens.dtype !== 'int64') || states.length !== stateOut.length) {
+    c.add('$.onnx', 'this version 1 manifest does not describe a graph of the version 1 export contract (ids, state inputs → logits, state outputs); export the model again');
+    return undefined;
+  }
+  const t = axes(tokens.shape);
+  const l = axes(logits.shape);
+  const s = states.map((st, i) => ({ input: st.name, output: (stateOut[i] as { name: string }).name, batchAxis: st.shape.indexOf('batch') }));
+  if (t.batchAxis < 0 || t.timeAxis < 0 || l.batchAxis < 0 || l.timeAxis < 0 || s.some((x) => x.batchAxis < 0)) {
+    c.add('$.onnx', 'this version 1 manifest names no "batch"/"time" axes on its token, logits or state tensors; export the model again');
+    return undefined;
+  }
+  return { tokens: { name: tokens.name, ...t }, logits: { name: logits.name, ...l }, state: s };
 }
 
 /**
@@ -217,8 +255,11 @@ function checkEmbedding(c: Checker, value: unknown, path: string): void {
   }
 }
 
-/** Neural and ts-mlp models need at least one runnable artifact: core weights or an ONNX graph. */
-function checkArtifacts(c: Checker, root: Obj, ref: (obj: Obj, key: string, path: string, roles: readonly FileRole[]) => void): void {
+/**
+ * Neural and ts-mlp models need at least one runnable artifact: core weights or an ONNX graph.
+ * `io` says whether the graph's I/O contract must be there (neural, v2), may be (ts-mlp) or predates it (v1).
+ */
+function checkArtifacts(c: Checker, root: Obj, ref: FileRef, io: 'required' | 'optional' | 'absent'): void {
   if (root.weights === undefined && root.onnx === undefined) {
     c.add('$', 'needs "weights" (a core weights container) or "onnx" (an exported graph), or both');
   }
@@ -229,13 +270,84 @@ function checkArtifacts(c: Checker, root: Obj, ref: (obj: Obj, key: string, path
   }
   const onnx = c.section(root, 'onnx', '$', true);
   if (onnx !== undefined) {
-    c.keys(onnx, ['file', 'opset', 'irVersion', 'inputs', 'outputs'], '$.onnx');
+    c.keys(onnx, io === 'absent' ? ['file', 'opset', 'irVersion', 'inputs', 'outputs'] : ['file', 'opset', 'irVersion', 'inputs', 'outputs', 'io'], '$.onnx');
     ref(onnx, 'file', '$.onnx', ['onnx']);
     c.number(onnx, 'opset', '$.onnx', { integer: true, min: 1 });
     c.number(onnx, 'irVersion', '$.onnx', { integer: true, min: 1 });
     checkTensorSpecs(c, onnx, 'inputs');
     checkTensorSpecs(c, onnx, 'outputs');
+    if (onnx.io !== undefined || io === 'required') checkGraphIo(c, onnx);
   }
+}
+
+/** `onnx.io` names tensors the graph declares, with axes inside their rank, and pairs every state input once. */
+function checkGraphIo(c: Checker, onnx: Obj): void {
+  const p = '$.onnx.io';
+  const io = c.section(onnx, 'io', '$.onnx');
+  if (io === undefined) return;
+  c.keys(io, ['tokens', 'logits', 'state'], p);
+  const specs = (key: 'inputs' | 'outputs') =>
+    new Map(((Array.isArray(onnx[key]) ? onnx[key] : []) as Obj[]).map((t) => [t?.name, t] as const).filter(([name]) => typeof name === 'string'));
+  const inputs = specs('inputs');
+  const outputs = specs('outputs');
+  const rankOf = (spec: Obj | undefined) => (Array.isArray(spec?.shape) ? spec.shape.length : 0);
+  const axis = (obj: Obj, key: string, path: string, rank: number) => c.number(obj, key, path, { integer: true, min: 0, below: Math.max(rank, 1) });
+  const sequence = (key: 'tokens' | 'logits', pool: Map<unknown, Obj>) => {
+    const sp = `${p}.${key}`;
+    const t = c.section(io, key, p);
+    if (t === undefined) return;
+    c.keys(t, ['name', 'batchAxis', 'timeAxis'], sp);
+    const name = c.string(t, 'name', sp);
+    const spec = pool.get(name);
+    if (name !== undefined && spec === undefined) c.add(`${sp}.name`, `${JSON.stringify(name)} is not one of the graph's ${key === 'tokens' ? 'inputs' : 'outputs'}`);
+    if (key === 'tokens' && spec !== undefined && spec.dtype !== 'int32' && spec.dtype !== 'int64') c.add(`${sp}.name`, `the token input must be int32 or int64, got ${describe(spec.dtype)}`);
+    const b = axis(t, 'batchAxis', sp, rankOf(spec));
+    const ti = axis(t, 'timeAxis', sp, rankOf(spec));
+    if (b !== undefined && b === ti) c.add(`${sp}.timeAxis`, 'must differ from batchAxis');
+  };
+  sequence('tokens', inputs);
+  sequence('logits', outputs);
+  const state = c.array(io, 'state', p);
+  const seen = new Set<unknown>();
+  state?.forEach((item, i) => {
+    const sp = childPath(`${p}.state`, i);
+    const s = c.object(item, sp);
+    if (s === undefined) return;
+    c.keys(s, ['input', 'output', 'batchAxis'], sp);
+    const input = c.string(s, 'input', sp);
+    const output = c.string(s, 'output', sp);
+    if (input !== undefined && !inputs.has(input)) c.add(`${sp}.input`, `${JSON.stringify(input)} is not one of the graph's inputs`);
+    if (output !== undefined && !outputs.has(output)) c.add(`${sp}.output`, `${JSON.stringify(output)} is not one of the graph's outputs`);
+    if (seen.has(input)) c.add(`${sp}.input`, `${JSON.stringify(input)} is listed twice`);
+    seen.add(input);
+    axis(s, 'batchAxis', sp, rankOf(inputs.get(input)));
+  });
+}
+
+function checkMixture(c: Checker, root: Obj): void {
+  const p = '$.mixture';
+  const mix = c.section(root, 'mixture', '$');
+  if (mix === undefined) return;
+  c.keys(mix, ['components'], p);
+  const items = c.array(mix, 'components', p);
+  if (items === undefined) return;
+  if (items.length < 1) c.add(`${p}.components`, 'must list at least one component');
+  let sum = 0;
+  items.forEach((item, i) => {
+    const sp = childPath(`${p}.components`, i);
+    const comp = c.object(item, sp);
+    if (comp === undefined) return;
+    c.keys(comp, ['path', 'manifestSha256', 'weight'], sp);
+    const path = c.string(comp, 'path', sp);
+    if (path !== undefined && (path.length === 0 || path.includes('\\') || path.startsWith('/') || /^[A-Za-z]:/.test(path))) {
+      c.add(`${sp}.path`, 'must be a "/"-separated path relative to the mixture\'s directory');
+    }
+    const hash = comp.manifestSha256;
+    if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) c.add(`${sp}.manifestSha256`, `must be 64 lowercase hex characters, got ${describe(hash)}`);
+    const w = c.number(comp, 'weight', sp, { min: 0, max: 1 });
+    if (w !== undefined) sum += w;
+  });
+  if (c.problems.length === 0 && Math.abs(sum - 1) > 1e-9) c.add(`${p}.components`, `the weights must sum to 1, got ${sum}`);
 }
 
 function checkTensorSpecs(c: Checker, onnx: Obj, key: 'inputs' | 'outputs'): void {

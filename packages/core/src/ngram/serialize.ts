@@ -19,6 +19,7 @@
 import { SeqlmError } from '../errors/index.ts';
 import { asciiJson, DTYPE_BYTES, isCount, LITTLE_ENDIAN, parseAsciiJson, readColumn, type Column as TypedColumn, type ColumnDtype } from '../manifest/binary.ts';
 import {
+  MANIFEST_SCHEMA_VERSION,
   fileEntry,
   findFile,
   parseManifest,
@@ -251,7 +252,7 @@ export function ngramManifest(model: NgramModel, bytes: Uint8Array, options: Ngr
   }
   const manifest: NgramManifest = {
     format: 'seqlm-manifest',
-    schemaVersion: 1,
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
     kind: 'ngram',
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),

@@ -56,7 +56,9 @@ describe('exportLm + loadOnnxModelDir', () => {
   it('refuses a manifest whose tensor names do not match the graph (MODEL_INVALID)', async () => {
     const dir = await exportTo('renamed');
     editManifest(dir, (m) => {
+      // Consistent within the manifest (the I/O contract follows the rename), but not the graph's name.
       m.onnx.inputs[1].name = 'state';
+      m.onnx.io.state[0].input = 'state';
     });
     await expect(loadOnnxModelDir(dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/inputs/) });
     const dir2 = await exportTo('reshaped');

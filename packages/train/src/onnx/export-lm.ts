@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import {
   GATE_ORDERS,
+  MANIFEST_SCHEMA_VERSION,
   encodeWeights,
   fileEntry,
   serializeManifest,
@@ -22,7 +23,7 @@ import type { VocabJSON } from '@seqlm/core/vocab';
 import type { NamedFloatTensors } from './layout.ts';
 import { ONNX_IR_VERSION, ONNX_OPSET } from './proto.ts';
 import type { QuantizeMode } from './quantize.ts';
-import { buildLmGraph, graphParameters } from './rnn-graph.ts';
+import { buildLmGraph, graphParameters, lmGraphIo } from './rnn-graph.ts';
 import { verifyLmGraph, type VerificationReport, type VerifyOptions } from './verify.ts';
 
 /** File names inside an exported directory. */
@@ -66,7 +67,7 @@ export async function exportLm(options: ExportLmOptions): Promise<ExportedLm> {
   const { cell, vocabSize, hiddenSize, numLayers, embeddingSize, linearBeforeReset } = config;
   const base = {
     format: 'seqlm-manifest' as const,
-    schemaVersion: 1 as const,
+    schemaVersion: MANIFEST_SCHEMA_VERSION as typeof MANIFEST_SCHEMA_VERSION,
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     files: [fileEntry('onnx', EXPORT_FILES.onnx, graph.bytes), fileEntry('weights', EXPORT_FILES.weights, weights)],
@@ -79,7 +80,7 @@ export async function exportLm(options: ExportLmOptions): Promise<ExportedLm> {
       embedding: embeddingSize === null ? ({ type: 'one-hot' } as const) : ({ type: 'dense', dim: embeddingSize } as const),
     },
     weights: { file: EXPORT_FILES.weights },
-    onnx: { file: EXPORT_FILES.onnx, opset: ONNX_OPSET, irVersion: ONNX_IR_VERSION, inputs: graph.inputs, outputs: graph.outputs },
+    onnx: { file: EXPORT_FILES.onnx, opset: ONNX_OPSET, irVersion: ONNX_IR_VERSION, inputs: graph.inputs, outputs: graph.outputs, io: lmGraphIo(cell) },
     ...(options.training !== undefined ? { training: options.training } : {}),
   };
   // `gates` describes weights.bin, which keeps seqlm's (TF.js) gate order; the ONNX operators fix their own.

@@ -3,7 +3,7 @@
  * verified on every available onnxruntime against `mlpReference` first.
  */
 import { SeqlmError } from '@seqlm/core/errors';
-import { encodeWeights, fileEntry, serializeManifest, type TrainingMetadata, type TsMlpArchitecture, type TsMlpManifest } from '@seqlm/core/manifest';
+import { MANIFEST_SCHEMA_VERSION, encodeWeights, fileEntry, serializeManifest, type TrainingMetadata, type TsMlpArchitecture, type TsMlpManifest } from '@seqlm/core/manifest';
 import { Rng } from '@seqlm/core/random';
 import { EXPORT_FILES } from './export-lm.ts';
 import { tensorOf, type NamedFloatTensors } from './layout.ts';
@@ -59,7 +59,7 @@ export async function exportTsMlp(options: ExportTsMlpOptions): Promise<Exported
   const weights = encodeWeights(named);
   const manifest: TsMlpManifest = {
     format: 'seqlm-manifest',
-    schemaVersion: 1,
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
     kind: 'ts-mlp',
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),

@@ -13,7 +13,7 @@
  * in LM_TENSOR_NAMES are the contract with every runtime.
  */
 import { SeqlmError } from '@seqlm/core/errors';
-import type { TensorSpec } from '@seqlm/core/manifest';
+import type { GraphIo, TensorSpec } from '@seqlm/core/manifest';
 import { gateCount, parameterSpecs, resolveConfig, type ResolvedRnnConfig, type RnnConfig } from '@seqlm/core/rnn';
 import { checkParameters, tensorOf, toOnnxLayer, type NamedFloatTensors } from './layout.ts';
 import { encodeModel, float16Tensor, floatTensor, int32Tensor, int64Tensor, int8Tensor, node, type NodeProto, type TensorProto } from './proto.ts';
@@ -46,6 +46,14 @@ export function lmSignature(config: ResolvedRnnConfig): { inputs: TensorSpec[]; 
     outputs.push(state(n.cT));
   }
   return { inputs, outputs };
+}
+
+/** The I/O contract the manifest records (`onnx.io`): ids and logits are batch-major, states [L, batch, H]. */
+export function lmGraphIo(cell: ResolvedRnnConfig['cell']): GraphIo {
+  const n = LM_TENSOR_NAMES;
+  const state: GraphIo['state'] = [{ input: n.h0, output: n.hT, batchAxis: 1 }];
+  if (cell === 'lstm') state.push({ input: n.c0, output: n.cT, batchAxis: 1 });
+  return { tokens: { name: n.ids, batchAxis: 0, timeAxis: 1 }, logits: { name: n.logits, batchAxis: 0, timeAxis: 1 }, state };
 }
 
 /** Adds a weight matrix in `encoding`: float32 as is, int8 · scale, or float16 cast up; returns the float tensor's name. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeWeights, fileEntry, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
+import { MANIFEST_SCHEMA_VERSION, encodeWeights, fileEntry, serializeManifest, type GruManifest } from '@seqlm/core/manifest';
 import { Vocab } from '@seqlm/core/vocab';
 import { testParameters } from '../../onnx/test-models.test-util.ts';
 
@@ -13,7 +13,7 @@ export function writeTrainedGruDir(dir: string, options: { text: string; hiddenS
   writeFileSync(join(dir, 'weights.bin'), weights);
   const manifest: GruManifest = {
     format: 'seqlm-manifest',
-    schemaVersion: 1,
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
     kind: 'gru',
     files: [fileEntry('weights', 'weights.bin', weights)],
     text: { tokenizer: 'char', normalization: 'd2l' },

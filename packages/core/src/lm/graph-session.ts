@@ -1,0 +1,121 @@
+import { SeqlmError } from '../errors/index.ts';
+import type { GraphIo, NeuralManifest } from '../manifest/index.ts';
+import { Vocab } from '../vocab/index.ts';
+import { LanguageModel } from './language-model.ts';
+import type { Prediction, Predictor, SequenceLogProbs } from './predictor.ts';
+import { logProbsFromRows } from './rows.ts';
+
+/** A tensor in or out of a graph run, as plain typed arrays: what onnxruntime's `Tensor` holds. */
+export interface GraphTensor {
+  readonly type: string;
+  readonly data: Float32Array | Int32Array | BigInt64Array | unknown;
+  readonly dims: readonly number[];
+}
+
+/**
+ * An inference session, structurally: onnxruntime-web's and onnxruntime-node's
+ * `InferenceSession` satisfy it through a few-line adapter that turns plain
+ * feeds into their `Tensor`s. Core never imports onnxruntime.
+ */
+export interface GraphSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, { type: 'float32' | 'int32' | 'int64'; data: Float32Array | Int32Array | BigInt64Array; dims: readonly number[] }>): Promise<Record<string, GraphTensor>>;
+}
+
+export type GraphFeeds = Parameters<GraphSession['run']>[0];
+
+/** The state a neural graph carries between runs: one tensor per `io.state` pair, batch 1. */
+export type GraphState = readonly GraphTensor[];
+
+/**
+ * An exported RNN/GRU/LSTM graph as a predictor, driven by the I/O contract the
+ * manifest records (`onnx.io`): the token input and logits output with their
+ * batch and time axes, and the state pairs carried from run to run. A prompt
+ * goes through in one run (T = its length, D2L 9.5 warm-up); decoding then runs
+ * T = 1 from the carried state.
+ */
+export class GraphPredictor implements Predictor<GraphState | null> {
+  readonly vocabSize: number;
+  readonly normalized = false;
+  readonly #session: GraphSession;
+  readonly #io: GraphIo;
+  readonly #tokenType: 'int32' | 'int64';
+  // Zeros, shared by every run: sessions copy inputs and never write them.
+  readonly #zeroState: GraphState;
+
+  constructor(manifest: NeuralManifest, session: GraphSession) {
+    const onnx = manifest.onnx;
+    if (onnx?.io === undefined) throw new SeqlmError('MODEL_INVALID', 'the manifest has no ONNX I/O contract (onnx.io)');
+    const io = onnx.io;
+    for (const name of [io.tokens.name, ...io.state.map((s) => s.input)]) {
+      if (!session.inputNames.includes(name)) throw new SeqlmError('MODEL_INVALID', `the ONNX graph has no input "${name}" (it has ${session.inputNames.join(', ')})`);
+    }
+    for (const name of [io.logits.name, ...io.state.map((s) => s.output)]) {
+      if (!session.outputNames.includes(name)) throw new SeqlmError('MODEL_INVALID', `the ONNX graph has no output "${name}" (it has ${session.outputNames.join(', ')})`);
+    }
+    this.#session = session;
+    this.#io = io;
+    this.vocabSize = manifest.architecture.vocabSize;
+    const tokenSpec = onnx.inputs.find((t) => t.name === io.tokens.name);
+    this.#tokenType = tokenSpec?.dtype === 'int64' ? 'int64' : 'int32';
+    this.#zeroState = io.state.map((pair) => {
+      const spec = onnx.inputs.find((t) => t.name === pair.input);
+      const dims = (spec?.shape ?? []).map((d, axis) => (axis === pair.batchAxis ? 1 : typeof d === 'number' ? d : 1));
+      return { type: 'float32', data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
+    });
+  }
+
+  start(): Prediction<GraphState | null> {
+    return { state: null, scores: null };
+  }
+
+  async advance(state: GraphState | null, ids: Int32Array): Promise<Prediction<GraphState | null>> {
+    const out = await this.run(ids, state);
+    return { state: out.state, scores: out.logits.subarray((ids.length - 1) * this.vocabSize) };
+  }
+
+  /** The first token has no prediction (there is no start token); tokens 2..T come from one run. */
+  async logProbsOf(ids: Int32Array): Promise<SequenceLogProbs> {
+    if (ids.length < 2) return { logProbs: new Float64Array(ids.length).fill(Number.NaN), trailing: [] };
+    const { logits } = await this.run(ids.subarray(0, ids.length - 1), null);
+    return { logProbs: logProbsFromRows(logits, ids, this.vocabSize), trailing: [] };
+  }
+
+  /** One run over `ids` (batch 1) from `state` (zeros when null): logits `[T, V]` row-major and the state after the last id. */
+  async run(ids: Int32Array, state: GraphState | null): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
+    const io = this.#io;
+    const T = ids.length;
+    const dims = io.tokens.batchAxis < io.tokens.timeAxis ? [1, T] : [T, 1];
+    const data = this.#tokenType === 'int64' ? BigInt64Array.from(ids, (v) => BigInt(v)) : ids;
+    const feeds: GraphFeeds = { [io.tokens.name]: { type: this.#tokenType, data, dims } };
+    const carried = state ?? this.#zeroState;
+    io.state.forEach((pair, i) => {
+      const t = carried[i] as GraphTensor;
+      feeds[pair.input] = { type: 'float32', data: t.data as Float32Array, dims: t.dims };
+    });
+    const outputs = await this.#session.run(feeds);
+    const logits = outputs[io.logits.name];
+    const V = this.vocabSize;
+    if (logits === undefined || !(logits.data instanceof Float32Array) || logits.data.length !== T * V || logits.dims.at(-1) !== V) {
+      throw new SeqlmError('SHAPE_MISMATCH', `expected ${T}×${V} float32 logits from the graph's "${io.logits.name}"`);
+    }
+    // Batch 1: [T, 1, V] and [1, T, V] are the same row-major [T, V].
+    const next = io.state.map((pair) => {
+      const t = outputs[pair.output];
+      if (t === undefined) throw new SeqlmError('SHAPE_MISMATCH', `the graph returned no "${pair.output}"`);
+      return t;
+    });
+    return { logits: logits.data, state: next, outputs };
+  }
+}
+
+/** An RNN/GRU/LSTM language model run from its exported ONNX graph by any `GraphSession` (onnxruntime-web, -node). */
+export class NeuralLm extends LanguageModel<GraphState | null> {
+  declare readonly manifest: NeuralManifest;
+  declare readonly predictor: GraphPredictor;
+
+  constructor(id: string, manifest: NeuralManifest, session: GraphSession) {
+    super({ id, manifest, vocab: Vocab.fromJSON(manifest.vocab), predictor: new GraphPredictor(manifest, session) });
+  }
+}
