@@ -5,3 +5,4 @@ export * from './ngram/index.ts';
 export * from './tfjs/index.ts';
 export * from './lm/index.ts';
 export * from './timeseries/index.ts';
+export * from './runtime/index.ts';

@@ -12,6 +12,8 @@ export interface OptionSpec {
   /** Placeholder shown in help for a string flag, e.g. `name` gives `--corpus <name>`. */
   valueName?: string;
   description: string;
+  /** A string flag that may be given several times (`--model a --model b`); its value is then a list. */
+  multiple?: boolean;
   /** Applied when the flag is absent, and shown in help. Leave unset when the default depends on other flags (say so in `description`). */
   default?: string | boolean;
 }
@@ -20,7 +22,13 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** Parsed flag values, typed from the specs: strings for string flags, booleans for boolean ones. */
 export type OptionValues<O extends OptionSpecs> = {
-  [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean | undefined : O[K]['type'] extends 'string' ? string | undefined : string | boolean | undefined;
+  [K in keyof O]: O[K]['type'] extends 'boolean'
+    ? boolean | undefined
+    : O[K] extends { multiple: true }
+      ? string[] | undefined
+      : O[K]['type'] extends 'string'
+        ? string | undefined
+        : string | string[] | boolean | undefined;
 };
 
 export interface PositionalSpec {

@@ -91,19 +91,20 @@ function groupOrUnknown(argv: readonly string[], io: CliIO, commands: readonly C
   throw usageError(`unknown command "${group} ${sub}"; expected ${names}`, { command: `${group} ${sub}` });
 }
 
-function parse(command: Command, args: string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(command: Command, args: string[]): { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] } {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, spec] of Object.entries(command.options as OptionSpecs)) {
     options[name] = {
       type: spec.type,
       ...(spec.short !== undefined ? { short: spec.short } : {}),
+      ...(spec.multiple === true ? { multiple: true } : {}),
       ...(spec.default !== undefined ? { default: spec.default } : {}),
     } as ParseArgsOptionsConfig[string];
   }
   const valueFlags = valueFlagNames(command.options as OptionSpecs);
   try {
     const parsed = parseArgs({ args: attachNegativeNumbers(args, valueFlags), options, strict: true, allowPositionals: command.positionals !== undefined });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return { values: parsed.values as Record<string, string | string[] | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
     throw usageError(`${parseArgsMessage(error, args, valueFlags)} for "${PROGRAM} ${command.name}" (see --help)`);
   }

@@ -19,6 +19,7 @@ import {
   type WeightTensors,
 } from '@seqlm/core/manifest';
 import { parameterSpecs, resolveConfig, type CellKind, type ResolvedRnnConfig } from '@seqlm/core/rnn';
+import { checkNeuralWeights, rnnConfigOf } from '@seqlm/core/lm';
 import type { Normalization, TokenizerKind } from '@seqlm/core/text';
 import type { Vocab } from '@seqlm/core/vocab';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -118,18 +119,8 @@ export async function readModelDir(dir: string): Promise<LoadedModelDir> {
   return { dir, manifest, files };
 }
 
-/** The core RNN config a neural manifest describes. */
-export function rnnConfigOf(manifest: NeuralManifest): ResolvedRnnConfig {
-  const { architecture: a } = manifest;
-  return resolveConfig({
-    cell: manifest.kind,
-    vocabSize: a.vocabSize,
-    hiddenSize: a.hiddenSize,
-    numLayers: a.numLayers,
-    embeddingSize: a.embedding.type === 'dense' ? a.embedding.dim : null,
-    linearBeforeReset: manifest.kind === 'gru' ? manifest.gates.linearBeforeReset : 0,
-  });
-}
+/** The core RNN config a neural manifest describes (core's, re-exported for existing callers). */
+export { rnnConfigOf };
 
 /**
  * The decoded weights of a neural model directory, checked against the
@@ -140,20 +131,8 @@ export function neuralWeights(loaded: LoadedModelDir): { manifest: NeuralManifes
   if (manifest.kind !== 'rnn' && manifest.kind !== 'gru' && manifest.kind !== 'lstm') {
     throw new SeqlmError('UNSUPPORTED', `${loaded.dir} holds a ${manifest.kind} model, not an RNN/GRU/LSTM language model`);
   }
-  if (manifest.kind === 'lstm' && manifest.gates.layout !== 'tfjs') {
-    throw new SeqlmError('UNSUPPORTED', `LSTM gate layout "${manifest.gates.layout}" is not core's (i, f, c, o)`);
-  }
   if (manifest.weights === undefined) throw new SeqlmError('UNSUPPORTED', `${loaded.dir} has no core weights container (only ONNX)`);
-  const config = rnnConfigOf(manifest);
   const weights = decodeWeights(loaded.files.get(manifest.weights.file)!);
-  for (const { name, shape } of parameterSpecs(config)) {
-    const t = weights.get(name);
-    if (t === undefined) throw new SeqlmError('WEIGHTS_INVALID', `${manifest.weights.file} lacks tensor "${name}"`, { name });
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new SeqlmError('WEIGHTS_INVALID', `${manifest.weights.file}: "${name}" is [${t.shape.join(', ')}], the architecture needs [${shape.join(', ')}]`, { name });
-    }
-  }
-  const expected = new Set(parameterSpecs(config).map((s) => s.name));
-  for (const name of weights.keys()) if (!expected.has(name)) throw new SeqlmError('WEIGHTS_INVALID', `${manifest.weights.file} has unexpected tensor "${name}"`, { name });
+  const config = checkNeuralWeights(manifest, weights, manifest.weights.file);
   return { manifest, config, weights };
 }

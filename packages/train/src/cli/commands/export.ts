@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { decodeWeights, findFile, parseManifest, verifyFile, type NeuralManifest } from '@seqlm/core/manifest';
 import type { RnnConfig } from '@seqlm/core/rnn';
+import { rnnConfigOf } from '@seqlm/core/lm';
 import { encodeText, Vocab } from '@seqlm/core/vocab';
 import { loadCorpus, loadCorpusFile } from '../../corpus/index.ts';
 import { buildLmGraph, EXPORT_FILES, exportLm, QUANTIZE_MODES, streamPerplexity, writeExport, type ExportedLm } from '../../onnx/index.ts';
@@ -98,16 +99,7 @@ async function readTrainedModel(dir: string): Promise<{ manifest: NeuralManifest
   const entry = findFile(manifest, manifest.weights.file);
   const bytes = await readBytes(join(dir, entry.path));
   verifyFile(entry, bytes);
-  const { architecture: a } = manifest;
-  const config: RnnConfig = {
-    cell: manifest.kind,
-    vocabSize: a.vocabSize,
-    hiddenSize: a.hiddenSize,
-    numLayers: a.numLayers,
-    embeddingSize: a.embedding.type === 'dense' ? a.embedding.dim : null,
-    linearBeforeReset: manifest.kind === 'gru' ? manifest.gates.linearBeforeReset : 0,
-  };
-  return { manifest, config, parameters: decodeWeights(bytes) };
+  return { manifest, config: rnnConfigOf(manifest), parameters: decodeWeights(bytes) };
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {

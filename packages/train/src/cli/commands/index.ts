@@ -2,9 +2,11 @@ import type { Command } from '../command.ts';
 import { corpusStats } from './corpus-stats.ts';
 import { exportCommand } from './export.ts';
 import { generate } from './generate.ts';
+import { mix } from './mix.ts';
 import { ngramBuild } from './ngram-build.ts';
 import { ngramEval } from './ngram-eval.ts';
 import { ngramSample } from './ngram-sample.ts';
+import { score } from './score.ts';
 import { timeseries } from './timeseries.ts';
 import { train } from './train.ts';
 import { validate } from './validate.ts';
@@ -17,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   ngramSample,
   train,
   generate,
+  score,
+  mix,
   exportCommand,
   validate,
   timeseries,

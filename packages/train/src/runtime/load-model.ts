@@ -1,0 +1,61 @@
+/**
+ * `loadModel` from @seqlm/core/lm on the file system: a model directory (any
+ * kind: n-gram, RNN/GRU/LSTM, mixture) becomes a `LanguageModel`, its graph
+ * run by onnxruntime (node when installed, else web) or by core itself.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SeqlmError } from '@seqlm/core/errors';
+import { loadModel, type GraphSession, type LanguageModel } from '@seqlm/core/lm';
+import { createSession, isRuntimeAvailable, type FeedTensor, type OrtRuntime, type OrtSession } from '../onnx/runtime.ts';
+
+/** What runs a neural model: onnxruntime-node, onnxruntime-web, or core's own forward pass (`core`). */
+export const LM_RUNTIMES = ['auto', 'node', 'web', 'core'] as const;
+export type LmRuntime = (typeof LM_RUNTIMES)[number];
+
+/** Reads a file of a model directory; a missing or unreadable file is `IO_ERROR` naming it. */
+export async function readModelFile(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SeqlmError('IO_ERROR', code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${(error as Error).message}`, { path }, { cause: error });
+  }
+}
+
+/** core's structural `GraphSession` over a session from `createSession` (int64 ids go in as int32 values). */
+export function graphSessionOf(session: OrtSession): GraphSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds) {
+      const plain: Record<string, FeedTensor> = {};
+      for (const [name, f] of Object.entries(feeds)) {
+        const data = f.data instanceof BigInt64Array ? Int32Array.from(f.data, (v) => Number(v)) : f.data;
+        plain[name] = { dtype: f.type, data, dims: f.dims };
+      }
+      const out = await session.run(plain);
+      return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { type: 'float32', data: t.data, dims: t.dims }]));
+    },
+  };
+}
+
+/** The onnxruntime `auto` picks: the native build when it is installed, else the wasm one (the edge API's and browser's kernels). */
+export async function resolveRuntime(runtime: LmRuntime): Promise<Exclude<LmRuntime, 'auto'>> {
+  if (runtime !== 'auto') return runtime;
+  return (await isRuntimeAvailable('node')) ? 'node' : 'web';
+}
+
+/**
+ * Loads the model directory `dir` (relative to the working directory or
+ * absolute), verifying every file against its manifest. Neural models run on
+ * `runtime` (default `auto`); with `core`, from their weights container.
+ */
+export async function loadModelDir(dir: string, options: { runtime?: LmRuntime } = {}): Promise<LanguageModel> {
+  const runtime = await resolveRuntime(options.runtime ?? 'auto');
+  const ort: OrtRuntime | null = runtime === 'core' ? null : runtime;
+  return loadModel(resolve(dir), {
+    readFile: readModelFile,
+    ...(ort === null ? {} : { createSession: async (bytes: Uint8Array) => graphSessionOf(await createSession(ort, bytes)) }),
+  });
+}
