@@ -20,9 +20,9 @@ export function benchRoutes(app: OpenAPIHono, registry: ModelRegistry): void {
     const { model: id, text, runs } = await c.req.json<TimingRequest>();
     const model = await registry.get(id);
     const ids = model.encodePrefix(text).ids;
-    await model.next(ids);
+    await model.nextLogProbs(ids);
     const start = performance.now();
-    for (let i = 0; i < runs; i++) await model.next(ids);
+    for (let i = 0; i < runs; i++) await model.nextLogProbs(ids);
     return c.json({ runs, promptTokens: ids.length, ms: performance.now() - start });
   });
 

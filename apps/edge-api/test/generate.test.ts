@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core';
 import { createApp } from '../src/app.ts';
 import { MODEL_SOURCES } from '../src/models/generated.ts';
-import type { LanguageModel } from '../src/models/language-model.ts';
+import { LanguageModel, type Predictor } from '@seqlm/core/lm';
 import { ModelRegistry } from '../src/models/registry.ts';
 import { FIXTURE_VOCAB, parseSse, post, postJson } from './helpers.ts';
 
@@ -120,6 +120,25 @@ describe('POST /v1/models/:id/generate', () => {
     }
   });
 
+  it('stops generating within a token when the client disconnects from the stream', async () => {
+    const counting = new CountingRuns();
+    const app = createApp(counting);
+    const res = await app.request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: 200, stream: true }) });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('event: token');
+    await reader.cancel();
+    const atCancel = counting.runs;
+    // Give a generation that kept going ample time to run many more steps.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(counting.runs - atCancel).toBeLessThanOrEqual(1);
+    expect(counting.runs).toBeLessThan(20);
+    // Uninterrupted, the same request runs the model once per token.
+    const full = new CountingRuns();
+    await (await createApp(full).request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: 200, stream: true }) })).text();
+    expect(full.runs).toBe(200);
+  });
+
   it('reports model errors as JSON before any event is sent', async () => {
     const res = await post('/v1/models/nope/generate', { prompt: 'the', maxTokens: 3, stream: true });
     expect(res.status).toBe(404);
@@ -127,7 +146,7 @@ describe('POST /v1/models/:id/generate', () => {
   });
 });
 
-/** Serves gru-tiny, but its decoder throws `error` when fed the first generated token. */
+/** Serves gru-tiny, but its predictor throws `error` when fed the first generated token (the run after the prompt's). */
 class FailingAfterFirstToken extends ModelRegistry {
   readonly #error: Error;
 
@@ -138,22 +157,40 @@ class FailingAfterFirstToken extends ModelRegistry {
 
   override async get(id: string): Promise<LanguageModel> {
     const model = await super.get(id);
-    return {
-      id: model.id,
-      manifest: model.manifest,
-      vocab: model.vocab,
-      stopIds: model.stopIds,
-      encode: (text) => model.encode(text),
-      encodePrefix: (text) => model.encodePrefix(text),
-      next: (ids) => model.next(ids),
-      score: (ids) => model.score(ids),
-      decoder: async (ids) => {
-        const decoder = await model.decoder(ids);
-        return {
-          scores: decoder.scores,
-          push: () => Promise.reject(this.#error),
-        };
-      },
+    const inner = model.predictor;
+    let runs = 0;
+    const predictor: Predictor<unknown> = {
+      vocabSize: inner.vocabSize,
+      normalized: inner.normalized,
+      start: () => inner.start(),
+      advance: (state, ids) => (runs++ === 0 ? inner.advance(state, ids) : Promise.reject(this.#error)),
+      logProbsOf: (ids) => inner.logProbsOf(ids),
     };
+    return new LanguageModel({ id: model.id, manifest: model.manifest, vocab: model.vocab, stopIds: model.stopIds, predictor });
+  }
+}
+
+/** Serves gru-tiny and counts the model runs (the prompt's, then one per generated token but the last). */
+class CountingRuns extends ModelRegistry {
+  runs = 0;
+
+  constructor() {
+    super(MODEL_SOURCES.filter((source) => source.id === 'gru-tiny'));
+  }
+
+  override async get(id: string): Promise<LanguageModel> {
+    const model = await super.get(id);
+    const inner = model.predictor;
+    const predictor: Predictor<unknown> = {
+      vocabSize: inner.vocabSize,
+      normalized: inner.normalized,
+      start: () => inner.start(),
+      advance: (state, ids) => {
+        this.runs++;
+        return inner.advance(state, ids);
+      },
+      logProbsOf: (ids) => inner.logProbsOf(ids),
+    };
+    return new LanguageModel({ id: model.id, manifest: model.manifest, vocab: model.vocab, stopIds: model.stopIds, predictor });
   }
 }

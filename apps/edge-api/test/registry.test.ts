@@ -21,7 +21,7 @@ describe('a model that fails validation is never served', () => {
     const bad = checkSource(corrupted());
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.reason).toMatch(/^HASH_MISMATCH: model\.onnx: sha256/);
-    const manifest = { ...(gru.manifest as object), schemaVersion: 2 };
+    const manifest = { ...(gru.manifest as object), schemaVersion: 99 };
     const wrong = checkSource({ manifest, files: gru.files });
     expect(wrong.ok).toBe(false);
     if (!wrong.ok) expect(wrong.reason).toMatch(/MANIFEST_INVALID/);
@@ -46,7 +46,7 @@ describe('a model that fails validation is never served', () => {
   });
 
   it('an invalid manifest is rejected before anything is listed', async () => {
-    const broken: ModelSource = { ...gru, id: 'gru-v2', manifest: { ...(gru.manifest as object), schemaVersion: 2 } };
+    const broken: ModelSource = { ...gru, id: 'gru-v2', manifest: { ...(gru.manifest as object), schemaVersion: 99 } };
     const registry = new ModelRegistry([broken, gru], [{ id: 'gone', dir: 'x/gone', reason: 'rejected at build time' }]);
     expect(registry.ids()).toEqual(['gru-tiny']);
     expect(registry.rejected().map((r) => r.id).sort()).toEqual(['gone', 'gru-v2']);
@@ -70,20 +70,18 @@ describe('a model that fails validation is never served', () => {
   });
 });
 
-describe('the neural decoder carries state between runs', () => {
-  it('pushing tokens one run at a time gives the scores of one prefill over the whole sequence', async () => {
+describe('the neural cursor carries state between runs', () => {
+  it('feeding tokens one run at a time gives the distribution of one prefill over the whole sequence', async () => {
     for (const id of ['rnn-tiny', 'gru-tiny', 'lstm-tiny']) {
       const model = await new ModelRegistry(MODEL_SOURCES).get(id);
       const prompt = Int32Array.of(2, 6, 5);
       const more = [1, 9, 0, 3];
-      const decoder = await model.decoder(prompt);
-      for (let i = 0; i < more.length; i++) await decoder.push(more[i]!);
-      const whole = await model.next(Int32Array.from([...prompt, ...more]));
-      // Decoder scores are logits; shifting them by their log-sum-exp gives the log-probabilities.
-      const m = Math.max(...decoder.scores);
-      const lse = m + Math.log(Array.from(decoder.scores).reduce((s, x) => s + Math.exp(x - m), 0));
-      expect(decoder.scores).toHaveLength(whole.length);
-      for (let v = 0; v < whole.length; v++) expect(Math.abs(decoder.scores[v]! - lse - whole[v]!)).toBeLessThan(1e-5);
+      const cursor = await model.cursorAfter(prompt);
+      for (let i = 0; i < more.length; i++) await cursor.feed([more[i]!]);
+      const whole = await model.nextLogProbs(Int32Array.from([...prompt, ...more]));
+      const stepped = cursor.logProbs()!;
+      expect(stepped).toHaveLength(whole.length);
+      for (let v = 0; v < whole.length; v++) expect(Math.abs(stepped[v]! - whole[v]!)).toBeLessThan(1e-5);
     }
   });
 });

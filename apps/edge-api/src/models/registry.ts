@@ -1,8 +1,7 @@
 import { validateManifest } from '@seqlm/core';
 import { ApiError } from '../errors.ts';
-import type { LanguageModel } from './language-model.ts';
-import { NeuralModel } from './neural-model.ts';
-import { NgramModel } from './ngram-model.ts';
+import { NeuralLm, NgramLm, type LanguageModel } from '@seqlm/core/lm';
+import { createGraphSession } from '../ort.ts';
 import { checkSource, type ModelSource, type ServableManifest } from './source.ts';
 
 /** A model directory that is not served, and why (shown by /health and in 503 answers). */
@@ -71,8 +70,12 @@ export class ModelRegistry {
     }
     const manifest = this.#manifests.get(source.id) as ServableManifest;
     try {
-      if (manifest.kind === 'ngram') return NgramModel.load(source.id, manifest, source.files[manifest.ngram.file] as ArrayBuffer);
-      return await NeuralModel.load(source.id, manifest, source.files[manifest.onnx?.file ?? ''] as ArrayBuffer);
+      const bytes = (path: string): Uint8Array => {
+        const b = source.files[path] as ArrayBuffer | Uint8Array;
+        return b instanceof Uint8Array ? b : new Uint8Array(b);
+      };
+      if (manifest.kind === 'ngram') return NgramLm.fromBytes(source.id, manifest, bytes(manifest.ngram.file));
+      return new NeuralLm(source.id, manifest, await createGraphSession(bytes(manifest.onnx?.file ?? '')));
     } catch (error) {
       this.#reject(source, `the model failed to load: ${error instanceof Error ? error.message : String(error)}`);
       throw this.#unavailable(source.id);
@@ -104,6 +107,8 @@ export class ModelRegistry {
         this.#reject(source, `MANIFEST_INVALID: ${problems}`);
       } else if (result.manifest.kind === 'ts-mlp') {
         this.#reject(source, 'a ts-mlp model predicts numbers, not tokens; the API serves language models only');
+      } else if (result.manifest.kind === 'mixture') {
+        this.#reject(source, 'mixtures are served from their components, which this bundle does not hold');
       } else {
         this.#manifests.set(source.id, result.manifest);
       }

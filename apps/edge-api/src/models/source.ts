@@ -19,7 +19,7 @@ export type SourceCheck = { ok: true; manifest: ServableManifest } | { ok: false
 /** The manifest path of the one file a model of this kind is served from. */
 export function servedFile(manifest: Manifest): string | undefined {
   if (manifest.kind === 'ngram') return manifest.ngram.file;
-  if (manifest.kind === 'ts-mlp') return undefined;
+  if (manifest.kind === 'ts-mlp' || manifest.kind === 'mixture') return undefined;
   return manifest.onnx?.file;
 }
 
@@ -32,6 +32,7 @@ export function checkSource(source: Pick<ModelSource, 'manifest' | 'files'>): So
   try {
     const manifest = parseManifest(source.manifest);
     if (manifest.kind === 'ts-mlp') return { ok: false, reason: 'a ts-mlp model predicts numbers, not tokens; the API serves language models only' };
+    if (manifest.kind === 'mixture') return { ok: false, reason: 'mixtures are served from their components, which this bundle does not hold' };
     const path = servedFile(manifest);
     if (path === undefined) return { ok: false, reason: `a ${manifest.kind} model needs an "onnx" section to be served` };
     const bytes = source.files[path];

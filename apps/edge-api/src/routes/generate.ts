@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { Rng, UNK_ID } from '@seqlm/core';
-import { logSumExp, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
-import type { LanguageModel } from '../models/language-model.ts';
+import type { FinishReason, GeneratedToken, LanguageModel } from '@seqlm/core/lm';
 import { describeError, errorBody } from '../errors.ts';
 import { GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
 import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
@@ -33,35 +31,26 @@ const route = createRoute({
   },
 });
 
-export interface SampledToken {
-  index: number;
-  id: number;
-  token: string;
-  /** ln p(token | prompt, tokens so far) under the model itself (temperature 1, no truncation). */
-  logProb: number;
-}
-
 /**
- * Decodes after the prompt: the prompt is consumed in one pass, then each
- * draw is fed back with the state carried over (D2L 9.5 `predict`). A stop id
- * (`</s>`) ends generation and is not emitted, as in core's `generateTokens`.
- * `<unk>` is never drawn: generated text should not say "unknown".
+ * Samples after the prompt with core's runtime (one run over the prompt, then
+ * one step per token with the state carried over, D2L 9.5 `predict`). A stop
+ * id (`</s>`) ends generation and is not emitted; `<unk>` is never drawn.
+ * Generation stops between two tokens once `signal` aborts.
  */
-export async function* sample(model: LanguageModel, ids: Int32Array, body: Pick<GenerateInput, 'temperature' | 'topK' | 'topP' | 'seed' | 'maxTokens'>): AsyncGenerator<SampledToken, 'length' | 'stop'> {
-  const options: SamplingOptions = { temperature: body.temperature, excludeIds: [UNK_ID] };
-  if (body.topK !== undefined) options.topK = body.topK;
-  if (body.topP !== undefined) options.topP = body.topP;
-  const rng = new Rng(body.seed);
-  const stop = new Set(model.stopIds);
-  const decoder = await model.decoder(ids);
-  for (let index = 0; index < body.maxTokens; index++) {
-    const scores = decoder.scores;
-    const id = sampleToken(scores, options, rng);
-    if (stop.has(id)) return 'stop';
-    yield { index, id, token: model.vocab.tokenOf(id), logProb: (scores[id] as number) - logSumExp(scores) };
-    if (index + 1 < body.maxTokens) await decoder.push(id);
-  }
-  return 'length';
+export function sample(
+  model: LanguageModel,
+  ids: Int32Array,
+  body: Pick<GenerateInput, 'temperature' | 'topK' | 'topP' | 'seed' | 'maxTokens'>,
+  signal?: AbortSignal,
+): AsyncGenerator<GeneratedToken, FinishReason> {
+  return model.generate(ids, {
+    maxTokens: body.maxTokens,
+    temperature: body.temperature,
+    seed: body.seed,
+    ...(body.topK !== undefined ? { topK: body.topK } : {}),
+    ...(body.topP !== undefined ? { topP: body.topP } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+  });
 }
 
 export function generateRoutes(app: App, { registry }: RouteDeps): void {
@@ -71,23 +60,22 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
     // Model and input problems are found before any byte is sent, so they still get a 4xx.
     const model = await registry.get(id);
     const input = encodeInput(model, body.prompt, 'prompt', 'prefix');
-    const detokenize = (tokens: string[]): string => (model.manifest.text.tokenizer === 'char' ? tokens.join('') : tokens.join(' '));
     // What both answers share; the per-token arrays are only in the JSON one, as each token event carries its own.
-    const summary = (tokens: SampledToken[], finishReason: 'length' | 'stop') => {
+    const summary = (tokens: GeneratedToken[], finishReason: FinishReason) => {
       let total = 0;
       for (const t of tokens) total += t.logProb;
       return {
         model: id,
         input: { tokens: input.ids.length, oov: input.oov },
-        text: detokenize(tokens.map((t) => t.token)),
+        text: model.detokenize(tokens.map((t) => t.token)),
         totalLogProb: finiteOrNull(total),
         finishReason,
       };
     };
 
     if (!body.stream) {
-      const tokens: SampledToken[] = [];
-      const it = sample(model, input.ids, body);
+      const tokens: GeneratedToken[] = [];
+      const it = sample(model, input.ids, body, c.req.raw.signal);
       let step = await it.next();
       for (; !step.done; step = await it.next()) tokens.push(step.value);
       return c.json(
@@ -102,15 +90,20 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
     }
 
     return streamSSE(c, async (stream) => {
-      const tokens: SampledToken[] = [];
+      const tokens: GeneratedToken[] = [];
+      // Hono's write() swallows the error of a closed stream, so the client leaving is only seen
+      // through onAbort: it stops generation before the next token (nobody would read it).
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
       try {
-        const it = sample(model, input.ids, body);
+        const it = sample(model, input.ids, body, stop.signal);
         let step = await it.next();
         for (; !step.done; step = await it.next()) {
           tokens.push(step.value);
           const { index, id: tokenId, token, logProb } = step.value;
           await stream.writeSSE({ event: 'token', id: String(index), data: JSON.stringify({ index, id: tokenId, token, logProb: finiteOrNull(logProb) }) });
         }
+        if (step.value === 'abort') return;
         await stream.writeSSE({ event: 'done', data: JSON.stringify({ ...summary(tokens, step.value), count: tokens.length }) });
       } catch (error) {
         // Headers are sent by now, so a failure mid-stream is one event in the error envelope. Caught

@@ -24,7 +24,7 @@ export function nextRoutes(app: App, { registry }: RouteDeps): void {
     const body = c.req.valid('json');
     const model = await registry.get(id);
     const input = encodeInput(model, body.text, 'text', 'prefix');
-    const logProbs = await model.next(input.ids);
+    const logProbs = await model.nextLogProbs(input.ids);
     const top = topIndices(logProbs, Math.min(body.topK, logProbs.length)).map((tokenId) => {
       const lp = logProbs[tokenId] as number;
       return { id: tokenId, token: model.vocab.tokenOf(tokenId), prob: Math.exp(lp), logProb: finiteOrNull(lp) };

@@ -23,21 +23,21 @@ export function scoreRoutes(app: App, { registry }: RouteDeps): void {
     const body = c.req.valid('json');
     const model = await registry.get(id);
     const input = encodeInput(model, body.text, 'text', 'text');
-    const { tokens, logProbs } = await model.score(input.ids);
-    let sum = 0;
-    for (const lp of logProbs) sum += lp;
-    // D2L 9.3: cross-entropy = −(1/n) Σ ln p(x_t | x_<t) nats; perplexity = exp(cross-entropy).
-    const n = logProbs.length;
-    const nats = n > 0 && Number.isFinite(sum) ? -sum / n : undefined;
+    const score = await model.score(input);
+    // Only the tokens the model predicts (a neural model has no prediction for the first one).
+    const predicted = score.tokens.filter((t) => t.logProb !== null);
+    // D2L 9.3: cross-entropy = −(1/n) Σ ln p(x_t | x_<t) nats; perplexity = exp(cross-entropy); null when a token has p = 0.
+    const finite = score.crossEntropy !== null && Number.isFinite(score.crossEntropy.nats);
     return c.json(
       {
         model: id,
         input: { tokens: input.ids.length, oov: input.oov },
-        scored: n,
-        tokens,
-        logProbs: Array.from(logProbs, finiteOrNull),
-        crossEntropy: nats === undefined ? null : { nats, bits: nats / Math.LN2 },
-        perplexity: nats === undefined ? null : Math.exp(nats),
+        scored: score.scored,
+        // As the model read them: an out-of-vocabulary token is the <unk> it was scored as.
+        tokens: predicted.map((t) => model.vocab.tokenOf(t.id)),
+        logProbs: predicted.map((t) => finiteOrNull(t.logProb as number)),
+        crossEntropy: finite ? score.crossEntropy : null,
+        perplexity: finite ? score.perplexity : null,
       },
       200,
     );

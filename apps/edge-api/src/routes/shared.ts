@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { ErrorResponse } from '../schemas.ts';
 import { ApiError, JSON_BODY_REQUIRED } from '../errors.ts';
-import type { EncodedText, LanguageModel } from '../models/language-model.ts';
+import type { LanguageModel } from '@seqlm/core/lm';
+import type { EncodedText } from '@seqlm/core/vocab';
 import type { ModelRegistry } from '../models/registry.ts';
 
 /** The app type every route module registers on. */
