@@ -18,7 +18,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 
-import type { GraphSession } from '@seqlm/core/lm';
+import { adaptOrtSession, type GraphSession, type OrtLikeTensor } from '@seqlm/core/lm';
 
 export type { InferenceSession, Tensor } from 'onnxruntime-web/wasm';
 export { ort };
@@ -50,16 +50,7 @@ export async function createSession(model: ArrayBuffer | Uint8Array): Promise<or
   });
 }
 
-/** A session as core's runtime drives it (`GraphSession`): plain typed arrays in, ORT tensors (structurally the same) out. */
+/** A session as core's runtime drives it (`GraphSession`). */
 export async function createGraphSession(model: ArrayBuffer | Uint8Array): Promise<GraphSession> {
-  const session = await createSession(model);
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    run: (feeds) => {
-      const tensors: Record<string, ort.Tensor> = {};
-      for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.type, f.data as Float32Array, f.dims as number[]);
-      return session.run(tensors);
-    },
-  };
+  return adaptOrtSession(await createSession(model), ort.Tensor as OrtLikeTensor<ort.Tensor>);
 }

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { UNK_ID, Vocab, generateTokens, parseManifest, type NgramManifest } from '@seqlm/core';
 import { loadNgram, scoreIds, type NgramModel } from '@seqlm/core/ngram';
 import { topIndices } from '@seqlm/core/sampling';
-import { encodePrefix, encodeText } from '../src/models/language-model.ts';
+import { encodePrefix, encodeText } from '@seqlm/core/vocab';
 import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { freePort, launchEdgeApi, type EdgeApi } from './edge-api.ts';

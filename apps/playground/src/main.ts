@@ -1,6 +1,6 @@
 import type { LoadedModel } from './models/load.ts';
 import { fetchCatalog, ModelStore } from './models/store.ts';
-import { NeuralModel } from './models/neural-model.ts';
+import { createGraphSession } from './ort.ts';
 import { OrtSeriesModel } from './models/series-model.ts';
 import type { Catalog } from './models/catalog.ts';
 import { byId } from './ui/dom.ts';
@@ -14,7 +14,7 @@ import { SeriesView } from './ui/series.ts';
 
 const base = document.baseURI;
 const store = new ModelStore(base, {
-  neural: (id, manifest, bytes) => NeuralModel.load(id, manifest, bytes),
+  createSession: (bytes) => createGraphSession(bytes),
   series: (id, manifest, bytes) => OrtSeriesModel.load(id, manifest, bytes),
 });
 

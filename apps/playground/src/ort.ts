@@ -7,6 +7,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { SeqlmError } from '@seqlm/core/errors';
+import { adaptOrtSession, type GraphSession, type OrtLikeTensor } from '@seqlm/core/lm';
 
 export { ort };
 export type InferenceSession = ort.InferenceSession;
@@ -39,4 +40,9 @@ export async function createSession(bytes: Uint8Array): Promise<InferenceSession
   } catch (error) {
     throw new SeqlmError('MODEL_INVALID', `onnxruntime could not load the graph: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
   }
+}
+
+/** A session as core's language-model runtime drives it (`GraphSession`). */
+export async function createGraphSession(bytes: Uint8Array): Promise<GraphSession> {
+  return adaptOrtSession(await createSession(bytes), ort.Tensor as OrtLikeTensor<ort.Tensor>);
 }

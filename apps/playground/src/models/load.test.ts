@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core/errors';
 import { fileEntry, serializeManifest } from '@seqlm/core/manifest';
 import { encodeNgram, ngramManifest, trainNgram } from '@seqlm/core/ngram';
-import type { LanguageModel } from './language-model.ts';
-import { NgramModel } from './ngram-model.ts';
+import * as ortNode from 'onnxruntime-node';
+import { adaptOrtSession, NeuralLm, NgramLm, RnnLm, type OrtLikeTensor } from '@seqlm/core/lm';
+import { parseManifest, type NeuralManifest } from '@seqlm/core/manifest';
 import { loadModel, type Fetch, type OnnxLoaders } from './load.ts';
 import type { SeriesModel } from './forecast.ts';
 
@@ -30,16 +31,16 @@ function gruFiles(onnx = new Uint8Array(readFileSync(resolve(gruDir, 'model.onnx
   return { 'models/gru/manifest.json': readFileSync(resolve(gruDir, 'manifest.json'), 'utf8'), 'models/gru/model.onnx': onnx };
 }
 
-/** Stands in for onnxruntime: records what each loader was given. */
+/** Sessions on onnxruntime-node (the browser's is onnxruntime-web, driven the same way), recording the bytes each loader was given. */
 function recordingLoader(): OnnxLoaders & { calls: Uint8Array[]; seriesCalls: Uint8Array[] } {
   const calls: Uint8Array[] = [];
   const seriesCalls: Uint8Array[] = [];
   return {
     calls,
     seriesCalls,
-    neural: async (_id, _m, bytes) => {
+    createSession: async (bytes) => {
       calls.push(bytes);
-      return { id: 'stub' } as unknown as LanguageModel;
+      return adaptOrtSession(await ortNode.InferenceSession.create(bytes), ortNode.Tensor as unknown as OrtLikeTensor<ortNode.Tensor>);
     },
     series: async (id, manifest, bytes) => {
       seriesCalls.push(bytes);
@@ -72,14 +73,20 @@ function ngramFiles(stats?: string): Record<string, Uint8Array | string> {
 }
 
 describe('loadModel', () => {
-  it('hands a neural model the verified ONNX bytes', async () => {
+  it('hands a neural model the verified ONNX bytes, and it predicts what core predicts (1e-5)', async () => {
     const loader = recordingLoader();
     const files = gruFiles();
     const loaded = await loadModel(BASE, 'gru', loader, host(files));
     expect(loaded.manifest.kind).toBe('gru');
     expect(loader.calls).toHaveLength(1);
     expect(Array.from(loader.calls[0] ?? [])).toEqual(Array.from(files['models/gru/model.onnx'] as Uint8Array));
-    expect(loaded.type === 'language' && loaded.stats).toBeNull();
+    if (loaded.type !== 'language') throw new Error('expected a language model');
+    expect(loaded.stats).toBeNull();
+    expect(loaded.model).toBeInstanceOf(NeuralLm);
+    const manifest = parseManifest(files['models/gru/manifest.json'] as string) as NeuralManifest;
+    const core = RnnLm.fromWeights('gru', manifest, new Uint8Array(readFileSync(resolve(gruDir, 'weights.bin'))));
+    const [a, b] = await Promise.all([loaded.model.nextLogProbs('the hat '), core.nextLogProbs('the hat ')]);
+    for (let v = 0; v < a.length; v++) expect(Math.abs((a[v] as number) - (b[v] as number))).toBeLessThan(1e-5);
   });
 
   it('refuses an ONNX file whose bytes changed, before onnxruntime sees it (HASH_MISMATCH)', async () => {
@@ -126,8 +133,8 @@ describe('loadModel', () => {
     expect(loaded.model.manifest.kind).toBe('ngram');
     expect(loaded.stats).toEqual({ tokens: 6, orders: [{ order: 1, total: 6, distinct: 2, zipf: null, points: [{ rank: 1, freq: 3 }, { rank: 2, freq: 3 }] }] });
     // The first prediction is core's distribution after <s>, as log-probabilities.
-    const core = (loaded.model as NgramModel).core;
-    const { scores } = loaded.model.incremental.initial();
+    const core = (loaded.model as NgramLm).ngram;
+    const scores = loaded.model.cursor().logProbs();
     expect(Array.from(scores ?? [], Math.exp)).toEqual(Array.from(core.distribution([core.bos])).map((p) => expect.closeTo(p, 15)));
   });
 

@@ -1,8 +1,7 @@
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
-import { parseManifest, verifyFile, findFile, type ManifestFile, type NeuralManifest, type TsMlpManifest } from '@seqlm/core/manifest';
-import type { LanguageManifest, LanguageModel } from './language-model.ts';
+import { loadFromManifest, type GraphSession, type LanguageModel } from '@seqlm/core/lm';
+import { parseManifest, verifyFile, findFile, type LanguageManifest, type ManifestFile, type NeuralManifest, type TsMlpManifest } from '@seqlm/core/manifest';
 import type { SeriesModel } from './forecast.ts';
-import { NgramModel } from './ngram-model.ts';
 import { parseCorpusStats, type ShippedCorpusStats } from './corpus-stats.ts';
 
 export type Fetch = (url: string) => Promise<Response>;
@@ -28,13 +27,13 @@ export interface LoadedSeriesModel {
 
 export type LoadedModel = LoadedLanguageModel | LoadedSeriesModel;
 
-/** Creates the onnxruntime-backed model; injected so the loader itself stays testable without a browser. */
-export type NeuralLoader = (id: string, manifest: NeuralManifest, onnx: Uint8Array) => Promise<LanguageModel>;
+/** Creates the graph session of a neural language model; injected so the loader runs in Node tests on onnxruntime-node. */
+export type SessionFactory = (onnx: Uint8Array, manifest: NeuralManifest) => Promise<GraphSession>;
 export type SeriesLoader = (id: string, manifest: TsMlpManifest, onnx: Uint8Array) => Promise<SeriesModel>;
 
-/** The onnxruntime-backed constructors, one per model family. */
+/** The onnxruntime-backed pieces: sessions for language models (run by core's runtime), and time-series models. */
 export interface OnnxLoaders {
-  neural: NeuralLoader;
+  createSession: SessionFactory;
   series: SeriesLoader;
 }
 
@@ -60,13 +59,21 @@ async function fetchVerified(fetchFn: Fetch, dirUrl: string, entry: ManifestFile
 /**
  * Loads model `id` from `<base>models/<id>/`: the manifest is validated with
  * core's schema, every file the model needs is checked against the manifest's
- * size and sha256 before it is used, then the runtime is built (onnxruntime
- * for neural and time-series models, core's trie for n-grams). Failures are `SeqlmError`s whose
- * code the UI turns into a message.
+ * size and sha256 before it is used, then core's runtime builds the model
+ * (onnxruntime sessions for neural models, core's trie for n-grams, both for
+ * mixtures, whose components are fetched beside it). Time-series models get
+ * their own onnxruntime wrapper. Failures are `SeqlmError`s whose code the UI
+ * turns into a message.
  */
 export async function loadModel(baseUrl: string, id: string, loaders: OnnxLoaders, fetchFn: Fetch = (u) => fetch(u)): Promise<LoadedModel> {
   const start = performance.now();
-  const dirUrl = new URL(`models/${encodeURIComponent(id)}/`, baseUrl).href;
+  const modelsUrl = new URL('models/', baseUrl).href;
+  const dirUrl = new URL(`${encodeURIComponent(id)}/`, modelsUrl).href;
+  // Messages name files as `<id>/manifest.json` or, inside the model's own directory, `model.onnx`.
+  const readFile = async (url: string): Promise<Uint8Array> => {
+    const what = url.startsWith(dirUrl) ? url.slice(dirUrl.length) : url.startsWith(modelsUrl) ? decodeURIComponent(url.slice(modelsUrl.length)) : url;
+    return new Uint8Array(await (await fetchOk(fetchFn, url, what)).arrayBuffer());
+  };
   const manifestRes = await fetchOk(fetchFn, new URL('manifest.json', dirUrl).href, `${id}/manifest.json`);
   const manifest = parseManifest(await manifestRes.text());
   if (manifest.kind === 'ts-mlp') {
@@ -75,19 +82,13 @@ export async function loadModel(baseUrl: string, id: string, loaders: OnnxLoader
     const model = await loaders.series(id, manifest, bytes);
     return { type: 'series', model, manifest, loadMs: performance.now() - start };
   }
+  if (manifest.kind !== 'ngram' && manifest.kind !== 'mixture' && manifest.onnx === undefined) {
+    throw new SeqlmError('UNSUPPORTED', 'this model has no ONNX graph, which the playground runs neural models with');
+  }
   const statsEntry = manifest.files.find((f) => f.role === 'stats');
   const statsPromise = statsEntry ? loadStats(fetchFn, dirUrl, statsEntry) : Promise.resolve(null);
-  let model: LanguageModel;
-  if (manifest.kind === 'ngram') {
-    const entry = findFile(manifest, manifest.ngram.file);
-    if (entry.role !== 'ngram') throw new SeqlmError('UNSUPPORTED', `the playground reads binary n-gram files, not "${entry.role}" (${entry.path})`);
-    model = NgramModel.load(id, manifest, await fetchVerified(fetchFn, dirUrl, entry));
-  } else {
-    if (manifest.onnx === undefined) throw new SeqlmError('UNSUPPORTED', 'this model has no ONNX graph, which the playground runs neural models with');
-    const bytes = await fetchVerified(fetchFn, dirUrl, findFile(manifest, manifest.onnx.file));
-    model = await loaders.neural(id, manifest, bytes);
-  }
-  return { type: 'language', model, manifest, stats: await statsPromise, loadMs: performance.now() - start };
+  const model = await loadFromManifest(dirUrl, manifest, { readFile, createSession: loaders.createSession, id });
+  return { type: 'language', model, manifest: model.manifest, stats: await statsPromise, loadMs: performance.now() - start };
 }
 
 async function loadStats(fetchFn: Fetch, dirUrl: string, entry: ManifestFile): Promise<ShippedCorpusStats | SeqlmError> {

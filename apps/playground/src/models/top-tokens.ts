@@ -1,6 +1,6 @@
 import { softmax, topIndices } from '@seqlm/core/sampling';
 import type { Vocab } from '@seqlm/core/vocab';
-import type { Scores } from './language-model.ts';
+import type { Scores } from '@seqlm/core/lm';
 
 export interface TokenProbability {
   id: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core/errors';
 import { generateTokens, type StepModel } from '@seqlm/core/sampling';
 import { UNK_ID, Vocab } from '@seqlm/core/vocab';
-import { encodePrefix, encodeText, type Decoder, type LanguageModel } from '../models/language-model.ts';
+import { LanguageModel, type Predictor } from '@seqlm/core/lm';
 import { readSettings, sampleText, type FieldInput, type GenerateSettings, type SettingsFields } from './generate.ts';
 
 type Values = Record<keyof SettingsFields, string>;
@@ -82,29 +82,20 @@ const stepModel: StepModel<number> = {
   step: (_state, ids) => ({ logits: logitsAfter(ids[0] as number), state: ids[0] as number }),
 };
 
-/** The same chain behind the playground's LanguageModel interface; records the ids the prompt became. */
+/** The same chain as a language model of core's runtime; records the ids each model run is fed (the prompt first). */
 function chainModel(prompts: Int32Array[]): LanguageModel {
-  return {
-    id: 'chain',
-    manifest: { kind: 'gru', text: spec } as LanguageModel['manifest'],
-    vocab,
-    stopIds: [],
-    incremental: { initial: () => ({ state: null, scores: null }), feed: async () => ({ state: null, scores: new Float32Array(0) }) },
-    encode: (text) => encodeText(text, spec, vocab),
-    encodePrefix: (text) => encodePrefix(text, spec, vocab),
-    score: async () => ({ logProbs: [], trailing: [] }),
-    decoder: async (ids): Promise<Decoder> => {
-      prompts.push(ids);
-      const decoder = {
-        scores: logitsAfter(ids[ids.length - 1] as number),
-        push: async (id: number) => {
-          decoder.scores = logitsAfter(id);
-        },
-      };
-      return decoder;
+  const predictor: Predictor<number> = {
+    vocabSize: vocab.size,
+    normalized: false,
+    start: () => ({ state: -1, scores: null }),
+    advance: (_state, ids) => {
+      prompts.push(ids.slice());
+      const last = ids[ids.length - 1] as number;
+      return { state: last, scores: logitsAfter(last) };
     },
-    detokenize: (tokens) => tokens.join(''),
+    logProbsOf: (ids) => ({ logProbs: new Float64Array(ids.length).fill(Number.NaN), trailing: [] }),
   };
+  return new LanguageModel({ id: 'chain', manifest: { kind: 'gru', text: spec } as LanguageModel['manifest'], vocab, predictor });
 }
 
 async function drain(it: AsyncGenerator<[number, string], string>): Promise<number[]> {
@@ -120,7 +111,7 @@ describe('sampleText', () => {
     const prompts: Int32Array[] = [];
     const ids = await drain(sampleText(chainModel(prompts), settings));
     // "The, " is the prefix "the ": t h e and the space.
-    expect(prompts.map((p) => Array.from(p))).toEqual([[4, 3, 2, 1]]);
+    expect(Array.from(prompts[0] ?? [])).toEqual([4, 3, 2, 1]);
     expect(ids).toHaveLength(settings.maxTokens);
     expect(ids).not.toContain(UNK_ID);
     const core = [...generateTokens(stepModel, [4, 3, 2, 1], { ...settings, excludeIds: [UNK_ID] })];

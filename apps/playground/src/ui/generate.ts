@@ -2,7 +2,7 @@ import { SeqlmError } from '@seqlm/core/errors';
 import { Rng } from '@seqlm/core/random';
 import { checkSamplingOptions, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
 import { UNK_ID } from '@seqlm/core/vocab';
-import type { LanguageModel } from '../models/language-model.ts';
+import type { FinishReason, LanguageModel } from '@seqlm/core/lm';
 import { showError } from './errors.ts';
 import { yieldToBrowser } from './dom.ts';
 
@@ -81,24 +81,22 @@ export function readSettings(fields: SettingsFields): GenerateSettings {
  * and fed back (D2L 9.5 `predict`). `<unk>` is never drawn. A stop id ends
  * generation and is not shown. Yields `[id, token]` pairs.
  */
-export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<[number, string], 'length' | 'stop'> {
+export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<[number, string], FinishReason> {
   const { ids } = model.encodePrefix(settings.prompt);
-  if (ids.length === 0 && model.manifest.kind !== 'ngram') {
-    throw new SeqlmError('INVALID_ARGUMENT', `the prompt has no tokens after "${model.manifest.text.normalization}" normalisation; a ${model.manifest.kind} model needs at least one`);
+  if (ids.length === 0 && model.kind !== 'ngram') {
+    throw new SeqlmError('INVALID_ARGUMENT', `the prompt has no tokens after "${model.text.normalization}" normalisation; a ${model.kind} model needs at least one`);
   }
-  const options: SamplingOptions = { temperature: settings.temperature, excludeIds: [UNK_ID] };
-  if (settings.topK !== undefined) options.topK = settings.topK;
-  if (settings.topP !== undefined) options.topP = settings.topP;
-  const rng = new Rng(settings.seed);
-  const stop = new Set(model.stopIds);
-  const decoder = await model.decoder(ids);
-  for (let i = 0; i < settings.maxTokens; i++) {
-    const id = sampleToken(decoder.scores, options, rng);
-    if (stop.has(id)) return 'stop';
-    yield [id, model.vocab.tokenOf(id)];
-    if (i + 1 < settings.maxTokens) await decoder.push(id);
+  const tokens = model.generate(ids, {
+    maxTokens: settings.maxTokens,
+    seed: settings.seed,
+    temperature: settings.temperature ?? 1,
+    ...(settings.topK !== undefined ? { topK: settings.topK } : {}),
+    ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
+  });
+  for (let step = await tokens.next(); ; step = await tokens.next()) {
+    if (step.done) return step.value;
+    yield [step.value.id, step.value.token];
   }
-  return 'length';
 }
 
 /** The generate form: streams tokens into the output and stops on request. */

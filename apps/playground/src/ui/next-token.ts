@@ -1,5 +1,4 @@
-import type { LanguageModel } from '../models/language-model.ts';
-import { PrefixCursor } from '../models/prefix-cursor.ts';
+import { PrefixCursor, type LanguageModel } from '@seqlm/core/lm';
 import { topTokens } from '../models/top-tokens.ts';
 import { showError } from './errors.ts';
 import { el, showToken, speakToken } from './dom.ts';
@@ -20,7 +19,7 @@ export class NextTokenView {
   readonly #error: HTMLElement;
   readonly #rows: HTMLLIElement[] = [];
   #model: LanguageModel | null = null;
-  #cursor: PrefixCursor<unknown> | null = null;
+  #cursor: PrefixCursor | null = null;
   #running = false;
   #dirty = false;
   /** `timeStamp` of the input event being answered, for the keystroke-to-bars latency. */
@@ -46,7 +45,7 @@ export class NextTokenView {
 
   setModel(model: LanguageModel): void {
     this.#model = model;
-    this.#cursor = new PrefixCursor(model.incremental);
+    this.#cursor = new PrefixCursor(model.cursor());
     this.#eventTime = null;
     void this.refresh();
   }
@@ -89,12 +88,13 @@ export class NextTokenView {
     b.dataset.prefixIds = Array.from(ids).join(' ');
     b.dataset.fed = String(update.fed);
     b.dataset.reused = String(update.reused);
-    if (update.scores === null) {
+    const scores = update.cursor.scores;
+    if (scores === null) {
       for (const row of this.#rows) row.hidden = true;
       this.#note.textContent = `Type at least one character: a ${model.manifest.kind.toUpperCase()} has no start token to predict from.`;
       this.#summary.textContent = '';
     } else {
-      const top = topTokens(update.scores, model.vocab, TOP_K);
+      const top = topTokens(scores, model.vocab, TOP_K);
       const max = top[0]?.probability ?? 1;
       this.#rows.forEach((row, i) => {
         const t = top[i];

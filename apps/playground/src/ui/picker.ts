@@ -28,7 +28,7 @@ export function fillPicker(select: HTMLSelectElement, catalog: Catalog): void {
 
 function parameterCount(loaded: LoadedModel): number | null {
   const m = loaded.manifest;
-  if (m.kind === 'ngram') return null;
+  if (m.kind === 'ngram' || m.kind === 'mixture') return null;
   if (m.kind === 'ts-mlp') {
     const sizes = [m.architecture.tau, ...m.architecture.hiddenSizes, 1];
     return sizes.slice(1).reduce((n, out, i) => n + (sizes[i]! + 1) * out, 0); // W and b per dense layer
@@ -65,7 +65,9 @@ export function manifestFacts(loaded: LoadedModel): [string, string][] {
     facts.push(['Loaded in', `${loaded.loadMs.toFixed(0)} ms`]);
     return facts;
   }
-  if (m.kind === 'ngram') {
+  if (m.kind === 'mixture') {
+    facts.push(['Components', m.mixture.components.map((c) => `${c.path.replace(/^\.\.\//, '')} (λ = ${c.weight.toFixed(3)})`).join(', ')]);
+  } else if (m.kind === 'ngram') {
     facts.push(['Order', `${m.ngram.order} (${m.ngram.estimator}${m.ngram.sentenceBoundaries ? ', with <s>/</s>' : ''})`]);
     facts.push(['N-grams', m.ngram.counts.map((c, i) => `${c.toLocaleString('en-US')} of order ${i + 1}`).join(', ')]);
   } else {

@@ -65,20 +65,15 @@ export class ScoreView {
       const loaded = await this.#load(id);
       if (loaded.type !== 'language') throw new SeqlmError('UNSUPPORTED', `${id} is a time-series model; only language models score text`);
       const { model } = loaded;
-      const { ids, tokens } = model.encode(text);
-      const scores = await model.score(ids);
-      const summary = perplexityOf(
-        scores.logProbs,
-        scores.trailing.map((t) => t.logProb),
-      );
+      const scores = await model.score(text);
+      const summary = perplexityOf(scores.tokens.map((t) => t.logProb));
       const ppl = el('p', { class: 'ppl' }, `Perplexity ${formatPerplexity(summary.perplexity)} over ${summary.scored} predicted tokens`);
       panel.dataset.perplexity = String(summary.perplexity ?? '');
       panel.dataset.scored = String(summary.scored);
       panel.dataset.model = model.id;
       const heat = el('p', { class: 'heat', 'aria-hidden': 'true' });
-      const cells = tokens.map((token, i) => ({ token, logProb: scores.logProbs[i] ?? null }));
-      cells.push(...scores.trailing);
-      const separator = model.manifest.text.tokenizer === 'word' ? ' ' : '';
+      const cells = scores.tokens.map(({ token, logProb }) => ({ token, logProb }));
+      const separator = model.tokenizer === 'word' ? ' ' : '';
       cells.forEach((cell, i) => {
         if (i > 0 && separator) heat.append(separator);
         heat.append(spanFor(cell.token, cell.logProb));
@@ -95,7 +90,10 @@ export class ScoreView {
         `Most surprising tokens: ${worst.map((w) => `${speakToken(w.token)} at position ${w.i + 1}, ${Number.isFinite(w.bits) ? w.bits.toFixed(1) : 'infinite'} bits`).join('; ')}.`,
       );
       panel.append(ppl, heat, spoken);
-      panel.dataset.bits = scores.logProbs.map((lp) => String(surprisalBits(lp) ?? '')).join(' ');
+      panel.dataset.bits = scores.tokens
+        .filter((t) => !t.trailing)
+        .map((t) => String(surprisalBits(t.logProb) ?? ''))
+        .join(' ');
     } catch (error) {
       showError(errorBox, error);
     }

@@ -25,6 +25,33 @@ export interface GraphSession {
 
 export type GraphFeeds = Parameters<GraphSession['run']>[0];
 
+/** What `adaptOrtSession` needs of an onnxruntime (web or node) `InferenceSession`. */
+export interface OrtLikeSession<T> {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, T>): Promise<Record<string, GraphTensor>>;
+}
+
+/** onnxruntime's `Tensor` class, as a constructor from a type, data and dims. */
+export type OrtLikeTensor<T> = new (type: 'float32' | 'int32' | 'int64', data: Float32Array | Int32Array | BigInt64Array, dims: readonly number[]) => T;
+
+/**
+ * The few-line adapter from an onnxruntime session to a `GraphSession`: pass
+ * the session and the same package's `Tensor` class (`ort.Tensor`), so core
+ * stays free of onnxruntime while every app adapts sessions the same way.
+ */
+export function adaptOrtSession<T>(session: OrtLikeSession<T>, Tensor: OrtLikeTensor<T>): GraphSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    run: (feeds) => {
+      const tensors: Record<string, T> = {};
+      for (const [name, f] of Object.entries(feeds)) tensors[name] = new Tensor(f.type, f.data, f.dims);
+      return session.run(tensors);
+    },
+  };
+}
+
 /** The state a neural graph carries between runs: one tensor per `io.state` pair, batch 1. */
 export type GraphState = readonly GraphTensor[];
 

@@ -11,7 +11,7 @@ export { checkGenerateOptions, sampleFrom, MAX_TOP_LOGPROBS, type LmGenerateOpti
 export type { Predictor, Prediction, Scores, SequenceLogProbs, MaybePromise } from './predictor.ts';
 export { NgramLm, NgramPredictor } from './ngram-lm.ts';
 export { RnnLm, RnnPredictor } from './rnn-lm.ts';
-export { NeuralLm, GraphPredictor, type GraphSession, type GraphTensor, type GraphFeeds, type GraphState } from './graph-session.ts';
+export { NeuralLm, GraphPredictor, adaptOrtSession, type OrtLikeSession, type OrtLikeTensor, type GraphSession, type GraphTensor, type GraphFeeds, type GraphState } from './graph-session.ts';
 export { MixtureLm, MixturePredictor, unionVocabulary, checkMixtureWeights, type MixtureComponentModel } from './mixture-lm.ts';
 export { fitMixtureWeights, type FitMixtureOptions, type FittedMixture } from './fit-mixture.ts';
 export { loadModel, loadFromManifest, resolveLocation, MANIFEST_FILE, type LoadModelOptions, type ReadFile } from './load.ts';
