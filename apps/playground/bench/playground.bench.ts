@@ -7,7 +7,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import type { BenchRow } from '../../../scripts/bench-kit.ts';
 import { chromiumArgs, chromiumPath, prepareSite } from '../e2e/site.ts';
-import { serveStatic } from '../e2e/static-server.ts';
+import { serveStatic } from '../scripts/static-server.ts';
 
 const NAVIGATIONS = 5;
 const TYPED = 'the time traveller for so it will be convenient';

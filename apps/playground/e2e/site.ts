@@ -76,13 +76,23 @@ export interface Site {
   dispose(): void;
 }
 
-/** Collects the models, builds with Vite into a temp dir and adds the test models. */
-export function prepareSite(): Site {
+export interface SiteOptions {
+  /** `test` (default): the fixtures of e2e/models.config.json plus the models below; `production`: models.config.json as `npm start` builds it. */
+  models?: 'test' | 'production';
+}
+
+/** Collects the models, builds with Vite into a temp dir and, for `test`, adds the test models. */
+export function prepareSite(options: SiteOptions = {}): Site {
   const root = mkdtempSync(join(tmpdir(), 'seqlm-playground-'));
   const site = join(root, 'site');
-  run(process.execPath, ['scripts/collect-models.ts']);
+  const production = options.models === 'production';
+  run(process.execPath, ['scripts/collect-models.ts', ...(production ? [] : ['--config', 'e2e/models.config.json'])]);
   run(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', site, '--emptyOutDir', '--logLevel', 'warn']);
   const models = join(site, 'models');
+  if (production) {
+    const catalog = parseCatalog(JSON.parse(readFileSync(join(models, 'index.json'), 'utf8')));
+    return { root: site, modelIds: catalog.models.map((e) => e.id), dispose: () => rmSync(root, { recursive: true, force: true }) };
+  }
   writeNgramModel(join(models, 'ngram-char3'));
 
   const corrupt = join(models, 'gru-corrupt');
