@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
@@ -24,6 +24,45 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Starts the downloads the first answer needs while the page's script is still
+ * on its way: the model list always, and the first n-gram's files (the model
+ * the page answers with first) unless the link names a model it will not use.
+ * Read from public/models/, which collect-models.ts wrote before the build.
+ */
+function preloadFirstModel(): Plugin {
+  return {
+    name: 'seqlm-preload-first-model',
+    apply: 'build',
+    transformIndexHtml() {
+      const models = resolve(import.meta.dirname, 'public', 'models');
+      const tags: { tag: string; attrs?: Record<string, string | boolean>; children?: string; injectTo: 'head' }[] = [
+        { tag: 'link', attrs: { rel: 'preload', as: 'fetch', crossorigin: 'anonymous', href: './models/index.json' }, injectTo: 'head' },
+      ];
+      if (!existsSync(resolve(models, 'index.json'))) return tags;
+      const catalog = JSON.parse(readFileSync(resolve(models, 'index.json'), 'utf8')) as { models: { id: string; kind: string | null }[] };
+      const ngram = catalog.models.find((m) => m.kind === 'ngram');
+      if (ngram === undefined) return tags;
+      let files: string[] = [];
+      try {
+        const manifest = JSON.parse(readFileSync(resolve(models, ngram.id, 'manifest.json'), 'utf8')) as { files: { path: string; role: string }[] };
+        files = manifest.files.filter((f) => f.role === 'ngram' || f.role === 'stats').map((f) => f.path);
+      } catch {
+        return tags; // The page reports a broken manifest; nothing to preload.
+      }
+      const urls = ['manifest.json', ...files].map((f) => `./models/${encodeURIComponent(ngram.id)}/${f}`);
+      const neural = catalog.models.filter((m) => m.kind === 'rnn' || m.kind === 'gru' || m.kind === 'lstm').map((m) => m.id);
+      const wanted = JSON.stringify([ngram.id, ...neural]);
+      tags.push({
+        tag: 'script',
+        children: `(()=>{const m=new URLSearchParams(location.search).get('model');if(m&&!${wanted}.includes(m))return;for(const href of ${JSON.stringify(urls)}){const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=href;document.head.append(l)}})()`,
+        injectTo: 'head',
+      });
+      return tags;
+    },
+  };
+}
+
 // The page shows download progress of onnxruntime's wasm against its real (uncompressed) size.
 const ortWasmBytes = statSync(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')).size;
 
@@ -35,5 +74,5 @@ export default defineConfig({
   // onnxruntime-web finds its .wasm through import.meta.url; pre-bundling would move the module away from it.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   preview: { host: '127.0.0.1', port: 4173 },
-  plugins: [precompress()],
+  plugins: [preloadFirstModel(), precompress()],
 });

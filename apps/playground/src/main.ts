@@ -221,7 +221,6 @@ function arrivalGeneration(): Promise<void> {
 let catalog: Catalog = { models: [] };
 
 async function start(): Promise<void> {
-  registerServiceWorker(base);
   try {
     catalog = await fetchCatalog(base, fetchFiles);
   } catch (error) {
@@ -274,9 +273,12 @@ async function start(): Promise<void> {
   });
 
   if (standIn !== undefined) {
-    if (target.kind !== null && 'WebAssembly' in globalThis) void wasmReady().catch(() => undefined);
+    // Nothing else downloads or compiles until the n-gram answers: it is what the visitor waits for.
     const shown = await chooseModel(standIn.id, ` ${target.id} is on its way.`);
     if (shown) markFirstModel();
+    registerServiceWorker(base);
+    // The runtime downloads beside the weights rather than after them.
+    if ('WebAssembly' in globalThis) void wasmReady().catch(() => undefined);
     void arrivalGeneration();
     if (userChose) {
       // The reader picked a model meanwhile: leave it alone.
@@ -289,9 +291,12 @@ async function start(): Promise<void> {
       await chooseModel(standIn.id, ` ${target.id} could not be loaded (see below).`);
       showError(modelError, error);
     }
-  } else if (await chooseModel(target.id)) {
-    markFirstModel();
-    await arrivalGeneration();
+  } else {
+    registerServiceWorker(base);
+    if (await chooseModel(target.id)) {
+      markFirstModel();
+      await arrivalGeneration();
+    }
   }
   await arrival;
   performance.mark('seqlm:all-ready');
