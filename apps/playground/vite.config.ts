@@ -1,12 +1,23 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { precompressDir } from './scripts/precompress.ts';
 
 const require = createRequire(import.meta.url);
+/**
+ * Where collect-models.ts put the models: public/models/ for `npm run build`;
+ * the browser tests collect into a directory of their own (SEQLM_MODELS_DIR)
+ * so builds running side by side never share one.
+ */
+const modelsOverride = process.env.SEQLM_MODELS_DIR;
+const modelsDir = modelsOverride ?? resolve(import.meta.dirname, 'public', 'models');
 
-/** After the build (public/ copied too): `.br` and `.gz` beside each compressible file, for scripts/serve.ts. */
+/**
+ * After the build (public/ copied too): the models from SEQLM_MODELS_DIR in
+ * place of public/models when it is set, then `.br` and `.gz` beside each
+ * compressible file, for scripts/serve.ts.
+ */
 function precompress(): Plugin {
   let outDir = '';
   return {
@@ -16,8 +27,16 @@ function precompress(): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     async closeBundle() {
+      if (modelsOverride !== undefined) {
+        rmSync(resolve(outDir, 'models'), { recursive: true, force: true });
+        cpSync(modelsOverride, resolve(outDir, 'models'), { recursive: true });
+      }
+      // The browser tests turn these down (e2e/site.ts): a plain static host has no .br files, and quality 11 takes a minute on a cold cache.
+      if (process.env.SEQLM_PRECOMPRESS === 'off') return;
+      const quality = Number(process.env.SEQLM_BROTLI_QUALITY ?? 11);
+      if (!Number.isInteger(quality) || quality < 0 || quality > 11) throw new Error(`SEQLM_BROTLI_QUALITY must be an integer from 0 to 11, got "${process.env.SEQLM_BROTLI_QUALITY}"`);
       const started = performance.now();
-      const r = await precompressDir(outDir, resolve(import.meta.dirname, '../../node_modules/.cache/seqlm-precompress'));
+      const r = await precompressDir(outDir, resolve(import.meta.dirname, '../../node_modules/.cache/seqlm-precompress'), quality);
       const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
       this.info(`precompressed ${r.files} files, ${mb(r.bytes)} MB → brotli ${mb(r.brotliBytes)} MB, gzip ${mb(r.gzipBytes)} MB (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     },
@@ -35,7 +54,7 @@ function preloadFirstModel(): Plugin {
     name: 'seqlm-preload-first-model',
     apply: 'build',
     transformIndexHtml() {
-      const models = resolve(import.meta.dirname, 'public', 'models');
+      const models = modelsDir;
       const tags: { tag: string; attrs?: Record<string, string | boolean>; children?: string; injectTo: 'head' }[] = [
         { tag: 'link', attrs: { rel: 'preload', as: 'fetch', crossorigin: 'anonymous', href: './models/index.json' }, injectTo: 'head' },
       ];

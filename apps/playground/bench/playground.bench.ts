@@ -92,11 +92,11 @@ async function keystrokeLatency(browser: Browser, url: string): Promise<number[]
 }
 
 export default async function bench(): Promise<BenchRow[]> {
-  let site: Site = prepareSite({ models: 'production' });
+  let site: Site = prepareSite({ models: 'production', compression: 'production' });
   let which = 'production build (models npm start trains)';
   if (site.modelIds.length === 0) {
     site.dispose();
-    site = prepareSite();
+    site = prepareSite({ compression: 'production' });
     which = 'test build (fixtures: run npm start once for the real models)';
   }
   const server = await serveStatic(site.root);

@@ -84,7 +84,7 @@ beforeAll(async () => {
     api = launchEdgeApi(await freePort(), await freePort());
     apiUrl = api.url;
   }
-  site = prepareSite();
+  site = prepareSite({ compression: 'none' });
   await api?.ready();
   // A plain static host: no precompressed files, no caching headers (showcase.e2e.test.ts covers `npm start`'s server).
   server = await serveStatic(site.root, { precompressed: false, caching: false });

@@ -43,8 +43,12 @@ export interface PrecompressResult {
   gzipBytes: number;
 }
 
-/** Compresses every eligible file under `dir`; a variant no smaller than 95 % of the original is not written. */
-export async function precompressDir(dir: string, cacheDir: string): Promise<PrecompressResult> {
+/**
+ * Compresses every eligible file under `dir`; a variant no smaller than 95 % of
+ * the original is not written. `brotliQuality` 11 is the smallest and slowest;
+ * the browser tests build at a low quality so a cold cache costs seconds, not minutes.
+ */
+export async function precompressDir(dir: string, cacheDir: string, brotliQuality = 11): Promise<PrecompressResult> {
   mkdirSync(cacheDir, { recursive: true });
   const result: PrecompressResult = { files: 0, bytes: 0, brotliBytes: 0, gzipBytes: 0 };
   const jobs: Promise<void>[] = [];
@@ -56,10 +60,10 @@ export async function precompressDir(dir: string, cacheDir: string): Promise<Pre
     jobs.push(
       (async () => {
         const [br, gzipped] = await Promise.all([
-          cached(cacheDir, `${hash}.br`, () =>
+          cached(cacheDir, `${hash}.q${brotliQuality}.br`, () =>
             brotli(input, {
               params: {
-                [constants.BROTLI_PARAM_QUALITY]: 11,
+                [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
                 [constants.BROTLI_PARAM_LGWIN]: 24,
                 [constants.BROTLI_PARAM_SIZE_HINT]: input.length,
                 [constants.BROTLI_PARAM_MODE]: TEXT.has(extname(path)) ? constants.BROTLI_MODE_TEXT : constants.BROTLI_MODE_GENERIC,
