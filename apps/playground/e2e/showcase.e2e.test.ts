@@ -202,6 +202,8 @@ describe('generation you can share and reproduce', () => {
     expect(reproduced).toEqual(original);
     expect(reproduced.ids).toEqual(coreIds({ prompt: 'the sea ', seed: 12345, temperature: 0.7, topK: 5, maxTokens: 40 }));
     expect(await second.textContent('#gen-meta')).toContain('seed 12345');
+    await shot(first, 'shared-link-desktop', '#gen-view');
+    await shot(second, 'shared-link-phone', '#gen-view');
   });
 });
 
@@ -305,6 +307,7 @@ describe('loading and offline', () => {
       expect(await p.evaluate(() => getComputedStyle(document.querySelector('#prefix-input')!).fontFamily)).toContain('monospace');
       await p.fill('#prefix-input', 'the ');
       await p.waitForSelector('#next-bars[data-model="gru-tiny"][data-prefix-ids="2 6 5 1"]');
+      if (which === 'npm start') await p.screenshot({ path: join(artifactsDir, 'offline-reload-desktop.png') });
       // A link with other settings opens offline as well.
       await p.goto(`${url}?model=ngram-char3&seed=7`);
       await p.waitForSelector('body[data-loaded="true"]');
@@ -358,6 +361,31 @@ describe('loading and offline', () => {
     // Scripts go out as brotli, but for those too small to gain from it (precompress.ts skips files under 1 KB).
     expect(visit.filter((e) => e.path.endsWith('.js') && e.encoding !== 'br' && e.bytes >= 1024)).toEqual([]);
   });
+});
+
+describe('download progress', () => {
+  for (const { name, viewport, options } of sizes) {
+    it(`shows the wasm and the GRU arriving, in bytes, while the n-gram already answers (${name}, 8 Mbps)`, async () => {
+      // No service worker: its downloads would not be throttled with the page's.
+      const p = await newPage({ viewport, ...options, serviceWorkers: 'block' });
+      const cdp = await p.context().newCDPSession(p);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 1e6, uploadThroughput: 1e6 });
+      await p.goto(server.url);
+      await p.waitForSelector('.progress-row[data-key="wasm"]:not([data-done])');
+      await p.waitForFunction(() => Number(document.querySelector<HTMLElement>('.progress-row[data-key="wasm"]')?.dataset.loaded) > 0);
+      // The n-gram is answering while the neural model downloads.
+      expect(await p.getAttribute('#next-bars', 'data-model')).toBe('ngram-char3');
+      expect(await p.locator('#next-bars li:not([hidden])').count()).toBe(10);
+      expect(await p.textContent('#model-status')).toBe('Loading gru-tiny… ngram-char3 answers meanwhile.');
+      const row = p.locator('.progress-row[data-key="wasm"]');
+      expect(await row.locator('label').textContent()).toBe('onnxruntime (WebAssembly)');
+      expect(await row.locator('.bytes').textContent()).toMatch(/^[\d.]+ (B|KB|MB) of 13\.6 MB$/);
+      await p.screenshot({ path: join(artifactsDir, `progress-${name}.png`) });
+      await p.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
+      expect(await p.isHidden('#load-progress')).toBe(true);
+    });
+  }
 });
 
 describe('the page', () => {

@@ -166,7 +166,7 @@ async function chooseModel(id: string, note = ''): Promise<boolean> {
   selected = id;
   select.value = id;
   saveUrl();
-  setStatus('loading', `Loading ${id}…`);
+  setStatus('loading', `Loading ${id}…${current?.type === 'language' ? ` ${current.model.id} answers meanwhile.` : ''}`);
   showError(modelError, null);
   const entry = catalog.models.find((m) => m.id === id);
   if (entry !== undefined) progress.expect(id, `${id} (${entry.kind ?? 'model'})`, entry.bytes);
