@@ -1,9 +1,10 @@
 /**
  * `npm start`: the README's main job. Builds the packages, makes sure the
  * default models exist in models/ (a char 5-gram Kneser-Ney model and a char
- * GRU on The Time Machine, trained with the `seqlm` CLI on the first start and
- * reused afterwards), then runs the edge API on workerd and the playground,
- * both on 127.0.0.1, until Ctrl-C.
+ * GRU on The Time Machine, and D2L 9.1's sine MLP for the time-series view,
+ * trained with the `seqlm` CLI on the first start and reused afterwards), then
+ * runs the edge API on workerd and the playground (its own static server with
+ * precompressed brotli/gzip files), both on 127.0.0.1, until Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -110,6 +111,8 @@ ensureModel('tm-5gram', ['ngram', 'build', '--corpus', 'timemachine', '--order',
 // About 3 minutes on one core of a 2-core machine (wasm backend): Adam reaches a
 // validation perplexity near D2L's 20-epoch SGD run in 5 epochs.
 ensureModel('tm-gru', ['train', '--corpus', 'timemachine', '--cell', 'gru', '--hidden', '256', '--epochs', '5', '--optimizer', 'adam', '--lr', '0.005']);
+// D2L 9.1's noisy sine and its 4-10-1 MLP (about 2 s), so the playground's time-series view has a real model.
+ensureModel('sine-mlp', ['timeseries']);
 
 // 2. Bundle the models into the API and the playground.
 run('building the playground', bin('turbo'), ['run', 'build', '--filter=@seqlm/playground', '--output-logs=errors-only']);
@@ -117,7 +120,8 @@ run('bundling the API models', process.execPath, [join(repoRoot, 'apps', 'edge-a
 
 // 3. The API on workerd and the playground, on loopback only.
 startService('api', bin('wrangler'), ['dev', '--local', '--ip', '127.0.0.1', '--port', String(apiPort), '--show-interactive-dev-session=false'], join(repoRoot, 'apps', 'edge-api'));
-startService('playground', bin('vite'), ['preview', '--host', '127.0.0.1', '--port', String(playgroundPort), '--strictPort'], join(repoRoot, 'apps', 'playground'));
+// Not `vite preview`: it compresses nothing (14 MB of wasm on the wire) and answers `Vary: Origin`.
+startService('playground', process.execPath, ['scripts/serve.ts', '--host', '127.0.0.1', '--port', String(playgroundPort)], join(repoRoot, 'apps', 'playground'));
 
 try {
   await Promise.all([waitFor(`http://127.0.0.1:${apiPort}/health`, 90_000), waitFor(`http://127.0.0.1:${playgroundPort}/`, 60_000)]);

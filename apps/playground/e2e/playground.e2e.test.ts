@@ -15,7 +15,8 @@ import { loadNgram, scoreIds, type NgramModel } from '@seqlm/core/ngram';
 import { topIndices } from '@seqlm/core/sampling';
 import { encodePrefix, encodeText } from '@seqlm/core/vocab';
 import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
+import { openModel as openModelAt, shot } from './browser.ts';
+import { serveStatic, type StaticServer } from '../scripts/static-server.ts';
 import { freePort, launchEdgeApi, type EdgeApi } from './edge-api.ts';
 import { coreNextProbs, corePerplexity, ortNextProbs, ortSeriesReference, referenceModel, type ReferenceModel } from './reference.ts';
 
@@ -43,10 +44,7 @@ let api: EdgeApi | undefined;
 let apiUrl: string;
 const pageErrors: string[] = [];
 
-async function openModel(p: Page, id: string): Promise<void> {
-  await p.goto(`${server.url}?model=${id}`);
-  await p.waitForSelector('#model-status:is([data-state="ready"], [data-state="error"])');
-}
+const openModel = (p: Page, id: string) => openModelAt(p, server.url, id);
 
 async function pickModel(p: Page, id: string): Promise<string> {
   await p.selectOption('#model-select', id);
@@ -70,12 +68,6 @@ async function bars(p: Page): Promise<{ id: number; token: string; probability: 
   );
 }
 
-async function shot(p: Page, name: string, selector?: string): Promise<void> {
-  const path = join(artifactsDir, `${name}.png`);
-  if (selector) await p.locator(selector).screenshot({ path });
-  else await p.screenshot({ path, fullPage: true });
-}
-
 /** POSTs JSON to the edge API and returns the parsed answer; a non-200 fails with the API's error envelope. */
 async function postApi<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(new URL(path, apiUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -92,9 +84,10 @@ beforeAll(async () => {
     api = launchEdgeApi(await freePort(), await freePort());
     apiUrl = api.url;
   }
-  site = prepareSite();
+  site = prepareSite({ compression: 'none' });
   await api?.ready();
-  server = await serveStatic(site.root);
+  // A plain static host: no precompressed files, no caching headers (showcase.e2e.test.ts covers `npm start`'s server).
+  server = await serveStatic(site.root, { precompressed: false, caching: false });
   gru = await referenceModel(join(fixturesDir, 'gru-tiny'));
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
@@ -112,6 +105,9 @@ describe('playground in Chromium', () => {
   it('loads the GRU from a static host and labels every control', async () => {
     await openModel(page, 'gru-tiny');
     expect(await page.getAttribute('#model-status', 'data-state')).toBe('ready');
+    expect(await page.getAttribute('#model-status', 'data-model')).toBe('gru-tiny');
+    await page.click('#model-details summary');
+    await page.waitForSelector('#model-info dt');
     expect(await page.textContent('#model-info')).toContain('gru');
     const unlabelled = await page.$$eval('input, select, textarea', (els) =>
       els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id),
@@ -168,14 +164,14 @@ describe('playground in Chromium', () => {
 
   it('generates the text core generates for the same seed and sampling settings, never <unk>', async () => {
     const settings = { prompt: 'the hat sat ', temperature: 0.8, topK: 6, topP: 0.95, seed: 42, maxTokens: 60 };
-    await page.fill('#gen-prompt', settings.prompt);
+    await page.fill('#prefix-input', settings.prompt);
     await page.fill('#gen-temperature', String(settings.temperature));
     await page.fill('#gen-topk', String(settings.topK));
     await page.fill('#gen-topp', String(settings.topP));
     await page.fill('#gen-seed', String(settings.seed));
     await page.fill('#gen-length', String(settings.maxTokens));
     await page.click('#gen-start');
-    await page.waitForSelector('#gen-output[data-state="done"]');
+    await page.waitForSelector(`#gen-output[data-state="done"][data-seed="${settings.seed}"]`);
     const generated = await page.getAttribute('#gen-output', 'data-generated');
     const shownIds = (await page.getAttribute('#gen-output', 'data-ids'))?.split(' ').map(Number);
     const vocab = Vocab.fromJSON(gru.manifest.vocab);
@@ -220,8 +216,8 @@ describe('playground in Chromium', () => {
     expect(Math.abs(pplB / (expected.perplexity as number) - 1)).toBeLessThanOrEqual(1e-9);
     expect(await page.getAttribute('#score-b', 'data-scored')).toBe(String(expected.tokens));
     // One coloured cell per token, plus </s> for the n-gram.
-    expect(await page.locator('#score-a .heat span').count()).toBe(ids.length);
-    expect(await page.locator('#score-b .heat span').count()).toBe(ngramIds.length + 1);
+    expect(await page.locator('#score-a .heat .tok').count()).toBe(ids.length);
+    expect(await page.locator('#score-b .heat .tok').count()).toBe(ngramIds.length + 1);
     await shot(page, 'score', '#score-view');
   });
 
@@ -237,6 +233,7 @@ describe('playground in Chromium', () => {
     for (const b of shown) expect(Math.abs(b.probability - (p[b.id] as number))).toBeLessThanOrEqual(1e-12);
     expect(shown[0]?.token).toBe('e'); // "the time trav" → "e" in The Time Traveller
     await shot(page, 'next-token-ngram', '#next-view');
+    await page.click('#corpus-details summary');
     await page.waitForSelector('#corpus-chart svg');
     expect(await page.locator('#corpus-facts li').count()).toBe(3);
     await shot(page, 'corpus', '#corpus-view');
@@ -305,6 +302,7 @@ describe('playground in Chromium', () => {
     await openModel(p, 'ngram-char3');
     await p.click('#score-run');
     await p.waitForSelector('#score-b[data-state="done"]');
+    await p.click('#corpus-details summary');
     await p.waitForSelector('#corpus-chart svg');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -322,15 +320,16 @@ describe('playground in Chromium', () => {
     await p.close();
   });
 
-  it('keeps working offline once loaded', async () => {
+  it('keeps working offline once loaded, from a plain static host', async () => {
     const context = await browser.newContext();
     const p = await context.newPage();
     await openModel(p, 'gru-tiny');
     await p.waitForSelector('body[data-offline="ready"]', { timeout: 20_000 });
     await context.setOffline(true);
     await p.reload();
-    await p.waitForSelector('#model-status:is([data-state="ready"], [data-state="error"])');
+    await p.waitForSelector('body[data-loaded="true"]');
     expect(await p.getAttribute('#model-status', 'data-state')).toBe('ready');
+    expect(await p.getAttribute('#model-status', 'data-model')).toBe('gru-tiny');
     await p.fill('#prefix-input', 'the ');
     await p.waitForSelector('#next-bars[data-prefix-ids="2 6 5 1"]');
     await context.close();

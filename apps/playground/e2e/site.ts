@@ -33,8 +33,8 @@ export function dataDir(): string {
   return process.env.SEQLM_DATA_DIR ?? resolve(repoRoot, '..', 'shared', 'data');
 }
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd: appDir, encoding: 'utf8' });
+function run(cmd: string, args: string[], env: Record<string, string> = {}): void {
+  const r = spawnSync(cmd, args, { cwd: appDir, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -76,13 +76,31 @@ export interface Site {
   dispose(): void;
 }
 
-/** Collects the models, builds with Vite into a temp dir and adds the test models. */
-export function prepareSite(): Site {
+export interface SiteOptions {
+  /** `test` (default): the fixtures of e2e/models.config.json plus the models below; `production`: models.config.json as `npm start` builds it. */
+  models?: 'test' | 'production';
+  /**
+   * `.br`/`.gz` files beside the build: `fast` (default: brotli quality 5, seconds on a cold cache),
+   * `production` (quality 11, as `npm run build`; about a minute for the wasm the first time), or `none`.
+   */
+  compression?: 'fast' | 'production' | 'none';
+}
+
+/** Collects the models, builds with Vite into a temp dir and, for `test`, adds the test models. */
+export function prepareSite(options: SiteOptions = {}): Site {
   const root = mkdtempSync(join(tmpdir(), 'seqlm-playground-'));
   const site = join(root, 'site');
-  run(process.execPath, ['scripts/collect-models.ts']);
-  run(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', site, '--emptyOutDir', '--logLevel', 'warn']);
+  const production = options.models === 'production';
+  const collected = join(root, 'models');
+  run(process.execPath, ['scripts/collect-models.ts', '--out', collected, ...(production ? [] : ['--config', 'e2e/models.config.json'])]);
+  const compression = options.compression ?? 'fast';
+  const env = { SEQLM_MODELS_DIR: collected, ...(compression === 'none' ? { SEQLM_PRECOMPRESS: 'off' } : { SEQLM_BROTLI_QUALITY: compression === 'fast' ? '5' : '11' }) };
+  run(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'], env);
   const models = join(site, 'models');
+  if (production) {
+    const catalog = parseCatalog(JSON.parse(readFileSync(join(models, 'index.json'), 'utf8')));
+    return { root: site, modelIds: catalog.models.map((e) => e.id), dispose: () => rmSync(root, { recursive: true, force: true }) };
+  }
   writeNgramModel(join(models, 'ngram-char3'));
 
   const corrupt = join(models, 'gru-corrupt');

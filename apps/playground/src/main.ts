@@ -1,8 +1,7 @@
 import type { LoadedModel } from './models/load.ts';
 import { fetchCatalog, ModelStore } from './models/store.ts';
-import { createGraphSession } from './ort.ts';
-import { OrtSeriesModel } from './models/series-model.ts';
-import type { Catalog } from './models/catalog.ts';
+import { isNeuralKind, type Catalog, type CatalogEntry } from './models/catalog.ts';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { byId } from './ui/dom.ts';
 import { showError } from './ui/errors.ts';
 import { fillPicker, showManifest } from './ui/picker.ts';
@@ -11,35 +10,98 @@ import { GenerateView } from './ui/generate.ts';
 import { ScoreView } from './ui/score.ts';
 import { showCorpus } from './ui/corpus.ts';
 import { SeriesView } from './ui/series.ts';
+import { LoadProgress } from './ui/progress.ts';
+import { randomSeed, readUrlState, withUrlState, type UrlState } from './ui/url-state.ts';
+import { trackedFetch } from './net/tracked-fetch.ts';
+import { prepareOffline, registerServiceWorker } from './net/offline.ts';
 
 const base = document.baseURI;
-const store = new ModelStore(base, {
-  createSession: (bytes) => createGraphSession(bytes),
-  series: (id, manifest, bytes) => OrtSeriesModel.load(id, manifest, bytes),
-});
+const wasmHref = new URL(wasmUrl, base).href;
+const progress = new LoadProgress(byId('load-progress'));
+/** The progress row a URL counts towards: the wasm, or the model whose directory it is in. */
+function progressKey(url: string): string {
+  if (url === wasmHref) return 'wasm';
+  const match = /\/models\/([^/]+)\//.exec(new URL(url).pathname);
+  return match ? decodeURIComponent(match[1]!) : '';
+}
+const fetchFiles = trackedFetch((url, loaded) => progress.update(progressKey(url), url, loaded));
+
+let wasmPromise: Promise<void> | undefined;
+/**
+ * onnxruntime's runtime: its JS chunk and its 14 MB wasm, downloaded by the
+ * page with a progress bar and handed over, started as soon as a neural model
+ * is wanted so the two downloads overlap with the model's.
+ */
+function wasmReady(): Promise<void> {
+  wasmPromise ??= (async () => {
+    progress.expect('wasm', 'onnxruntime (WebAssembly)', __ORT_WASM_BYTES__);
+    try {
+      const [ort, res] = await Promise.all([import('./ort.ts'), fetchFiles(wasmHref)]);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      ort.provideWasmBinary(await res.arrayBuffer());
+    } finally {
+      progress.finish('wasm');
+    }
+  })();
+  wasmPromise.catch(() => (wasmPromise = undefined));
+  return wasmPromise;
+}
+
+// The onnxruntime-backed models load their code on demand: the n-gram models need none of it.
+const store = new ModelStore(
+  base,
+  {
+    createSession: async (bytes) => {
+      const ort = await import('./ort.ts');
+      ort.checkBrowserSupport(); // before 14 MB of wasm, not after
+      await wasmReady();
+      return ort.createGraphSession(bytes);
+    },
+    series: async (id, manifest, bytes) => {
+      (await import('./ort.ts')).checkBrowserSupport();
+      const [{ OrtSeriesModel }] = await Promise.all([import('./models/series-model.ts'), wasmReady()]);
+      return OrtSeriesModel.load(id, manifest, bytes);
+    },
+  },
+  fetchFiles,
+);
 
 const select = byId<HTMLSelectElement>('model-select');
 const status = byId('model-status');
 const modelError = byId('model-error');
 const views = byId('views');
 const seriesSection = byId('series-view');
+const details = byId<HTMLDetailsElement>('model-details');
+const corpusDetails = byId<HTMLDetailsElement>('corpus-details');
+const prefix = byId<HTMLInputElement>('prefix-input');
 
-const nextToken = new NextTokenView(byId('prefix-input'), byId('next-bars'), byId('next-note'), byId('next-summary'), byId('next-error'));
-const generate = new GenerateView({
-  form: byId('gen-form'),
-  prompt: byId('gen-prompt'),
-  temperature: byId('gen-temperature'),
-  topK: byId('gen-topk'),
-  topP: byId('gen-topp'),
-  seed: byId('gen-seed'),
-  length: byId('gen-length'),
-  start: byId('gen-start'),
-  stop: byId('gen-stop'),
-  output: byId('gen-output'),
-  error: byId('gen-error'),
-});
+const nextToken = new NextTokenView(prefix, byId('next-bars'), byId('next-note'), byId('next-summary'), byId('next-error'));
+const generate = new GenerateView(
+  {
+    form: byId('gen-form'),
+    prompt: prefix,
+    temperature: byId('gen-temperature'),
+    topK: byId('gen-topk'),
+    topP: byId('gen-topp'),
+    seed: byId('gen-seed'),
+    length: byId('gen-length'),
+    start: byId('gen-start'),
+    reroll: byId('gen-reroll'),
+    stop: byId('gen-stop'),
+    output: byId('gen-output'),
+    meta: byId('gen-meta'),
+    error: byId('gen-error'),
+  },
+  () => saveUrl(),
+);
 const score = new ScoreView(
-  { form: byId('score-form'), text: byId('score-text'), pickers: [byId('score-model-a'), byId('score-model-b')], panels: [byId('score-a'), byId('score-b')] },
+  {
+    form: byId('score-form'),
+    text: byId('score-text'),
+    pickers: [byId('score-model-a'), byId('score-model-b')],
+    panels: [byId('score-a'), byId('score-b')],
+    legend: byId('score-legend'),
+  },
   (id) => store.get(id),
 );
 const series = new SeriesView({
@@ -51,108 +113,203 @@ const series = new SeriesView({
   table: byId('series-mse-body'),
 });
 
-// Must match CACHE in public/sw.js.
-const OFFLINE_CACHE = 'seqlm-playground-v1';
+/** The URL's fields and the inputs that hold them. */
+const fields: [keyof UrlState, HTMLInputElement | HTMLSelectElement][] = [
+  ['model', select],
+  ['text', prefix],
+  ['seed', byId('gen-seed')],
+  ['temperature', byId('gen-temperature')],
+  ['topK', byId('gen-topk')],
+  ['topP', byId('gen-topp')],
+  ['length', byId('gen-length')],
+];
+
+function saveUrl(): void {
+  const state: UrlState = {};
+  for (const [key, input] of fields) state[key] = input.value;
+  // While an n-gram stands in, the link still names the model being waited for.
+  state.model = urlModel || undefined;
+  history.replaceState(null, '', withUrlState(location.href, state));
+}
 
 let selected = '';
-let firstReady = true;
+let urlModel = '';
+let current: LoadedModel | null = null;
+/** Set once the reader picks a model or generates: the page then stops changing model or text on its own. */
+let userChose = false;
+let userGenerated = false;
 
-function setStatus(state: 'loading' | 'ready' | 'error', text: string): void {
+function setStatus(state: 'loading' | 'ready' | 'error', text: string, model = selected): void {
   status.dataset.state = state;
+  status.dataset.model = model;
   status.textContent = text;
 }
 
-async function chooseModel(id: string): Promise<void> {
+/** The manifest and curves are drawn when their <details> opens (a chart cannot size itself while hidden). */
+function drawDetails(): void {
+  const loaded = current;
+  if (loaded === null) return;
+  if (details.open && details.dataset.drawn !== loaded.model.id) {
+    details.dataset.drawn = loaded.model.id;
+    void showManifest(byId('model-info'), byId('training-chart'), loaded).catch((error) => showError(modelError, error));
+  }
+  if (loaded.type === 'language' && corpusDetails.open && corpusDetails.dataset.drawn !== loaded.model.id) {
+    corpusDetails.dataset.drawn = loaded.model.id;
+    void showCorpus(byId('corpus-chart'), byId('corpus-facts'), byId('corpus-error'), loaded).catch((error) => showError(byId('corpus-error'), error));
+  }
+}
+details.addEventListener('toggle', drawDetails);
+corpusDetails.addEventListener('toggle', drawDetails);
+
+/** Shows model `id` in every view; false when it could not be loaded (the error is shown, and kept in `lastError`). */
+let lastError: unknown = null;
+async function chooseModel(id: string, note = ''): Promise<boolean> {
   selected = id;
   select.value = id;
-  const url = new URL(location.href);
-  url.searchParams.set('model', id);
-  history.replaceState(null, '', url);
-  setStatus('loading', `Loading ${id}…`);
+  saveUrl();
+  setStatus('loading', `Loading ${id}…${current?.type === 'language' ? ` ${current.model.id} answers meanwhile.` : ''}`);
   showError(modelError, null);
-  // The previous model's facts must not sit under the new model's name.
-  byId('model-info').replaceChildren();
-  byId('training-chart').replaceChildren();
-  byId('model-details').hidden = true;
+  const entry = catalog.models.find((m) => m.id === id);
+  if (entry !== undefined) progress.expect(id, `${id} (${entry.kind ?? 'model'})`, entry.bytes);
   let loaded: LoadedModel;
   try {
     loaded = await store.get(id);
   } catch (error) {
-    if (selected !== id) return;
+    progress.finish(id);
+    if (selected !== id) return false;
     setStatus('error', `${id} could not be loaded.`);
+    lastError = error;
     showError(modelError, error);
     views.hidden = true;
     seriesSection.hidden = true;
-    return;
+    details.hidden = true;
+    return false;
   }
-  if (selected !== id) return;
+  progress.finish(id);
+  if (selected !== id) return false;
+  current = loaded;
   // The text views need a language model; a time-series model gets its own view instead.
   views.hidden = loaded.type !== 'language';
   seriesSection.hidden = loaded.type !== 'series';
-  byId('model-details').hidden = false;
+  details.hidden = false;
+  byId('model-info').replaceChildren();
+  byId('training-chart').replaceChildren();
+  byId('corpus-facts').replaceChildren();
+  byId('corpus-chart').replaceChildren();
+  delete details.dataset.drawn;
+  delete corpusDetails.dataset.drawn;
   if (loaded.type === 'language') {
     nextToken.setModel(loaded.model);
     generate.setModel(loaded.model);
-  }
-  setStatus('ready', `${id} is ready (${loaded.manifest.kind}, loaded in ${loaded.loadMs.toFixed(0)} ms).`);
-  document.body.dataset.model = id;
-  if (firstReady) {
-    firstReady = false;
-    performance.mark('seqlm:model-ready');
-    prepareOffline();
-  }
-  // Charts load Vega on demand; the views above are usable before they finish.
-  void showManifest(byId('model-info'), byId('training-chart'), loaded).catch((error) => showError(modelError, error));
-  if (loaded.type === 'language') {
-    void showCorpus(byId('corpus-chart'), byId('corpus-facts'), byId('corpus-error'), loaded).catch((error) => showError(byId('corpus-error'), error));
   } else {
     void series.setModel(loaded.model).catch((error) => showError(byId('series-error'), error));
   }
+  setStatus('ready', `${id} is ready (${loaded.manifest.kind}, loaded in ${loaded.loadMs.toFixed(0)} ms).${note}`);
+  document.body.dataset.model = id;
+  drawDetails();
+  return true;
 }
 
-/**
- * After the first model is up (so nothing competes with it): registers the
- * service worker that caches what the page fetches, and fetches the chart
- * chunk while idle, so the site keeps working offline once loaded.
- */
-function prepareOffline(): void {
-  const idle = globalThis.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
-  idle(() => {
-    void (async () => {
-      await import('vega-embed');
-      if (!('serviceWorker' in navigator) || !('caches' in globalThis)) return;
-      await navigator.serviceWorker.register(new URL('sw.js', base));
-      // What loaded before the worker took over is cached here, by the page, in the worker's cache.
-      const urls = new Set([location.href.split('?')[0] as string]);
-      for (const entry of performance.getEntriesByType('resource')) {
-        if (new URL(entry.name).origin === location.origin) urls.add(entry.name);
-      }
-      const cache = await caches.open(OFFLINE_CACHE);
-      await Promise.all([...urls].map((url) => cache.add(url).catch(() => undefined)));
-      document.body.dataset.offline = 'ready';
-    })().catch(() => undefined);
+let arrival: Promise<void> = Promise.resolve();
+/** Generates with the current model unless the reader has taken over: the result shown on arrival, redone when the neural model joins. */
+function arrivalGeneration(): Promise<void> {
+  arrival = arrival.then(async () => {
+    if (!userGenerated && current?.type === 'language') await generate.run();
   });
+  return arrival;
 }
+
+let catalog: Catalog = { models: [] };
 
 async function start(): Promise<void> {
-  let catalog: Catalog;
   try {
-    catalog = await fetchCatalog(base);
+    catalog = await fetchCatalog(base, fetchFiles);
   } catch (error) {
     setStatus('error', 'The model list could not be loaded.');
     showError(modelError, error);
     return;
   }
   if (catalog.models.length === 0) {
-    setStatus('error', 'This build bundles no models (see models.config.json).');
+    setStatus('error', 'This build bundles no models: run `npm start` (it trains them) or list some in models.config.json.');
     return;
   }
   fillPicker(select, catalog);
-  const wanted = new URL(location.href).searchParams.get('model');
-  const first = catalog.models.find((m) => m.id === wanted) ?? catalog.models[0]!;
-  score.setCatalog(catalog, first.id);
-  select.addEventListener('change', () => void chooseModel(select.value));
-  await chooseModel(first.id);
+  const url = readUrlState(location.search);
+  for (const [key, input] of fields) {
+    const value = url[key];
+    if (value !== undefined && key !== 'model') input.value = value;
+  }
+  // A shared link reproduces its text; otherwise every visit draws its own seed.
+  const seed = byId<HTMLInputElement>('gen-seed');
+  if (seed.value.trim() === '') seed.value = String(randomSeed());
+
+  const target: CatalogEntry = catalog.models.find((m) => m.id === url.model) ?? catalog.models.find((m) => isNeuralKind(m.kind)) ?? catalog.models[0]!;
+  // An n-gram table needs no WebAssembly: it answers while the neural model's runtime and weights download.
+  const standIn = isNeuralKind(target.kind) ? catalog.models.find((m) => m.kind === 'ngram') : undefined;
+  score.setCatalog(catalog, target.id);
+  urlModel = target.id;
+  select.addEventListener('change', () => {
+    userChose = true;
+    urlModel = select.value;
+    void chooseModel(select.value);
+  });
+  byId('gen-form').addEventListener('submit', () => (userGenerated = true));
+  byId('gen-reroll').addEventListener('click', () => (userGenerated = true));
+  for (const [, input] of fields) if (input !== select) input.addEventListener('change', saveUrl);
+  prefix.addEventListener('input', saveUrl);
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button.example')) {
+    button.addEventListener('click', () => {
+      prefix.value = button.dataset.text ?? '';
+      prefix.dispatchEvent(new Event('input'));
+      userGenerated = true;
+      void generate.run();
+    });
+  }
+  byId('gen-share').addEventListener('click', () => {
+    saveUrl();
+    void navigator.clipboard?.writeText(location.href).then(
+      () => (byId('gen-share').textContent = 'Link copied'),
+      () => undefined,
+    );
+  });
+
+  if (standIn !== undefined) {
+    // Nothing else downloads or compiles until the n-gram answers: it is what the visitor waits for.
+    const shown = await chooseModel(standIn.id, ` ${target.id} is on its way.`);
+    if (shown) markFirstModel();
+    registerServiceWorker(base);
+    // The runtime downloads beside the weights rather than after them.
+    if ('WebAssembly' in globalThis) void wasmReady().catch(() => undefined);
+    void arrivalGeneration();
+    if (userChose) {
+      // The reader picked a model meanwhile: leave it alone.
+    } else if (await chooseModel(target.id, ` It took over from ${standIn.id}.`)) {
+      if (!shown) markFirstModel();
+      await arrivalGeneration();
+    } else if (shown && !userChose) {
+      // Keep the n-gram working below the error: the page stays useful without WebAssembly.
+      const error = lastError;
+      await chooseModel(standIn.id, ` ${target.id} could not be loaded (see below).`);
+      showError(modelError, error);
+    }
+  } else {
+    registerServiceWorker(base);
+    if (await chooseModel(target.id)) {
+      markFirstModel();
+      await arrivalGeneration();
+    }
+  }
+  await arrival;
+  performance.mark('seqlm:all-ready');
+  document.body.dataset.loaded = 'true';
+  prepareOffline(base);
+}
+
+let firstMarked = false;
+function markFirstModel(): void {
+  if (firstMarked) return;
+  firstMarked = true;
+  performance.mark('seqlm:model-ready');
 }
 
 void start();

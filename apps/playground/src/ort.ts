@@ -9,7 +9,7 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { SeqlmError } from '@seqlm/core/errors';
 import { adaptOrtSession, type GraphSession, type OrtLikeTensor } from '@seqlm/core/lm';
 
-export { ort };
+export { ort, wasmUrl };
 export type InferenceSession = ort.InferenceSession;
 
 let configured = false;
@@ -22,6 +22,14 @@ function configure(): void {
   // a plain static host is not, and these models are far too small to gain from them.
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated === true ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   ort.env.wasm.proxy = false;
+}
+
+/**
+ * Hands onnxruntime the wasm the page downloaded itself (to show progress and
+ * fill the offline cache), so it does not fetch the 14 MB file a second time.
+ */
+export function provideWasmBinary(bytes: ArrayBuffer): void {
+  ort.env.wasm.wasmBinary = bytes;
 }
 
 /** Throws `UNSUPPORTED` when this browser cannot run onnxruntime-web at all. */

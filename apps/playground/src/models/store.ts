@@ -25,17 +25,20 @@ export async function fetchCatalog(baseUrl: string, fetchFn: Fetch = (u) => fetc
 export class ModelStore {
   readonly #baseUrl: string;
   readonly #loaders: OnnxLoaders;
+  readonly #fetch: Fetch | undefined;
   readonly #loading = new Map<string, Promise<LoadedModel>>();
 
-  constructor(baseUrl: string, loaders: OnnxLoaders) {
+  /** `fetchFn` downloads the model files (the page passes one that reports progress and fills the offline cache). */
+  constructor(baseUrl: string, loaders: OnnxLoaders, fetchFn?: Fetch) {
     this.#baseUrl = baseUrl;
     this.#loaders = loaders;
+    this.#fetch = fetchFn;
   }
 
   get(id: string): Promise<LoadedModel> {
     let loading = this.#loading.get(id);
     if (loading === undefined) {
-      loading = loadModel(this.#baseUrl, id, this.#loaders);
+      loading = loadModel(this.#baseUrl, id, this.#loaders, this.#fetch);
       this.#loading.set(id, loading);
       loading.catch(() => this.#loading.delete(id));
     }

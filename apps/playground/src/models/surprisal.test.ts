@@ -37,9 +37,9 @@ describe('perplexityOf', () => {
 describe('heatColor', () => {
   it('darkens from pale at 0 bits to saturated at maxBits and stays there beyond', () => {
     expect(heatColor(0, 8)).toBe('hsl(50 90% 95%)');
-    expect(heatColor(8, 8)).toBe('hsl(0 90% 45%)');
-    expect(heatColor(Number.POSITIVE_INFINITY, 8)).toBe('hsl(0 90% 45%)');
-    expect(heatColor(4, 8)).toBe('hsl(25 90% 70%)');
+    expect(heatColor(8, 8)).toBe('hsl(0 90% 60%)');
+    expect(heatColor(Number.POSITIVE_INFINITY, 8)).toBe('hsl(0 90% 60%)');
+    expect(heatColor(4, 8)).toBe('hsl(25 90% 78%)');
   });
 
   it('is neutral grey for an unpredicted token', () => {

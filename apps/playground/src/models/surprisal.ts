@@ -32,10 +32,11 @@ export function perplexityOf(logProbs: readonly (number | null)[], trailing: rea
 /**
  * Heat-map colour for a surprisal: 0 bits is pale, `maxBits` and beyond is
  * saturated red; null (no prediction) is neutral grey. Lightness, not hue
- * alone, carries the value so the map also reads in greyscale.
+ * alone, carries the value so the map also reads in greyscale; it stops at
+ * 60 % so dark text on the reddest cell still has 4.5:1 contrast (WCAG AA).
  */
 export function heatColor(bits: number | null, maxBits: number): string {
   if (bits === null) return 'hsl(0 0% 85%)';
   const t = Math.min(1, Math.max(0, bits / maxBits));
-  return `hsl(${Math.round(50 - 50 * t)} 90% ${Math.round(95 - 50 * t)}%)`;
+  return `hsl(${Math.round(50 - 50 * t)} 90% ${Math.round(95 - 35 * t)}%)`;
 }

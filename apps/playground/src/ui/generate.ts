@@ -5,6 +5,7 @@ import { UNK_ID } from '@seqlm/core/vocab';
 import type { FinishReason, LanguageModel } from '@seqlm/core/lm';
 import { showError } from './errors.ts';
 import { yieldToBrowser } from './dom.ts';
+import { randomSeed } from './url-state.ts';
 
 export interface GenerateSettings extends SamplingOptions {
   prompt: string;
@@ -21,8 +22,12 @@ export interface GenerateControls {
   seed: HTMLInputElement;
   length: HTMLInputElement;
   start: HTMLButtonElement;
+  /** Draws a fresh random seed into the seed field and generates. */
+  reroll: HTMLButtonElement;
   stop: HTMLButtonElement;
   output: HTMLOutputElement;
+  /** Says which model and seed produced the output. */
+  meta: HTMLElement;
   error: HTMLElement;
 }
 
@@ -105,14 +110,26 @@ export class GenerateView {
   #model: LanguageModel | null = null;
   #stopRequested = false;
   #running = false;
+  readonly #onSettings: (settings: GenerateSettings) => void;
 
-  constructor(controls: GenerateControls) {
+  /** `onSettings` hears the settings of every run that starts (the page keeps them in the URL). */
+  constructor(controls: GenerateControls, onSettings: (settings: GenerateSettings) => void = () => undefined) {
     this.#c = controls;
+    this.#onSettings = onSettings;
     controls.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
     });
     controls.stop.addEventListener('click', () => (this.#stopRequested = true));
+    controls.reroll.addEventListener('click', () => {
+      if (this.#running) return;
+      controls.seed.value = String(randomSeed());
+      void this.run();
+    });
+  }
+
+  get running(): boolean {
+    return this.#running;
   }
 
   setModel(model: LanguageModel): void {
@@ -133,6 +150,7 @@ export class GenerateView {
       return;
     }
     showError(c.error, null);
+    this.#onSettings(settings);
     this.#running = true;
     this.#stopRequested = false;
     c.start.disabled = true;
@@ -177,6 +195,9 @@ export class GenerateView {
     c.output.dataset.generated = model.detokenize(tokens);
     c.output.dataset.ids = ids.join(' ');
     c.output.dataset.finish = finish;
+    c.output.dataset.model = model.id;
+    c.output.dataset.seed = String(settings.seed);
+    c.meta.textContent = `${model.id}, seed ${settings.seed}, temperature ${settings.temperature}${settings.topK !== undefined ? `, top-k ${settings.topK}` : ''}${settings.topP !== undefined ? `, top-p ${settings.topP}` : ''}: the same settings give the same text.`;
     c.output.dataset.state = 'done';
   }
 }

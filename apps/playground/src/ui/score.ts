@@ -5,6 +5,7 @@ import type { LoadedModel } from '../models/load.ts';
 import { heatColor, perplexityOf, surprisalBits } from '../models/surprisal.ts';
 import { showError } from './errors.ts';
 import { el, showToken, speakToken } from './dom.ts';
+import { describeNormalization } from './normalization-note.ts';
 
 // Surprisal at which the heat-map saturates: log2 of a 28-letter alphabet is ~4.8 bits.
 const MAX_BITS = 8;
@@ -14,6 +15,8 @@ export interface ScoreControls {
   text: HTMLTextAreaElement;
   pickers: [HTMLSelectElement, HTMLSelectElement];
   panels: [HTMLElement, HTMLElement];
+  /** Filled once with the colour scale. */
+  legend: HTMLElement;
 }
 
 function formatPerplexity(pp: number | undefined): string {
@@ -29,6 +32,7 @@ export class ScoreView {
   constructor(controls: ScoreControls, load: (id: string) => Promise<LoadedModel>) {
     this.#c = controls;
     this.#load = load;
+    fillLegend(controls.legend);
     controls.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
@@ -65,19 +69,17 @@ export class ScoreView {
       const loaded = await this.#load(id);
       if (loaded.type !== 'language') throw new SeqlmError('UNSUPPORTED', `${id} is a time-series model; only language models score text`);
       const { model } = loaded;
-      const scores = await model.score(text);
+      const input = model.encode(text);
+      const normalisation = el('p', { class: 'note normalisation' }, describeNormalization(text, model.text.normalization, input.oov));
+      const scores = await model.score(input);
       const summary = perplexityOf(scores.tokens.map((t) => t.logProb));
       const ppl = el('p', { class: 'ppl' }, `Perplexity ${formatPerplexity(summary.perplexity)} over ${summary.scored} predicted tokens`);
       panel.dataset.perplexity = String(summary.perplexity ?? '');
       panel.dataset.scored = String(summary.scored);
       panel.dataset.model = model.id;
-      const heat = el('p', { class: 'heat', 'aria-hidden': 'true' });
       const cells = scores.tokens.map(({ token, logProb }) => ({ token, logProb }));
-      const separator = model.tokenizer === 'word' ? ' ' : '';
-      cells.forEach((cell, i) => {
-        if (i > 0 && separator) heat.append(separator);
-        heat.append(spanFor(cell.token, cell.logProb));
-      });
+      const detail = el('p', { class: 'token-detail', 'aria-live': 'polite' }, 'Tap a token, or focus one and use the arrow keys, to read its surprisal.');
+      const heat = heatMap(cells, model.tokenizer === 'word' ? ' ' : '', detail, `Surprisal of each of the ${cells.length} tokens under ${model.id}`);
       // The colours carry the data for sighted users; a screen reader gets the most surprising tokens in words.
       const worst = cells
         .map((cell, i) => ({ ...cell, i, bits: surprisalBits(cell.logProb) }))
@@ -89,7 +91,7 @@ export class ScoreView {
         { class: 'visually-hidden' },
         `Most surprising tokens: ${worst.map((w) => `${speakToken(w.token)} at position ${w.i + 1}, ${Number.isFinite(w.bits) ? w.bits.toFixed(1) : 'infinite'} bits`).join('; ')}.`,
       );
-      panel.append(ppl, heat, spoken);
+      panel.append(ppl, normalisation, heat, detail, spoken);
       panel.dataset.bits = scores.tokens
         .filter((t) => !t.trailing)
         .map((t) => String(surprisalBits(t.logProb) ?? ''))
@@ -101,10 +103,71 @@ export class ScoreView {
   }
 }
 
-function spanFor(token: string, logProb: number | null): HTMLSpanElement {
+function describeCell(token: string, logProb: number | null, position: number): string {
   const bits = surprisalBits(logProb);
-  const label = bits === null ? 'not predicted' : Number.isFinite(bits) ? `${bits.toFixed(2)} bits` : 'infinite surprisal';
-  const span = el('span', { title: `${speakToken(token)}: ${label}` }, token === ' ' ? ' ' : showToken(token));
-  span.style.background = heatColor(bits, MAX_BITS);
-  return span;
+  const value =
+    bits === null ? 'not predicted (no context before it)' : Number.isFinite(bits) ? `${bits.toFixed(2)} bits, p = ${(Math.exp(logProb as number) * 100).toPrecision(3)} %` : 'infinite surprisal (p = 0)';
+  return `Token ${position}, ${speakToken(token)}: ${value}`;
+}
+
+/**
+ * The heat-map: one button per token, coloured by surprisal. One tab stop
+ * for the whole text (roving tabindex): arrow keys, Home and End move between
+ * tokens; focusing or tapping one writes its value into `detail`.
+ */
+function heatMap(cells: { token: string; logProb: number | null }[], separator: string, detail: HTMLElement, label: string): HTMLElement {
+  const heat = el('div', { class: 'heat', role: 'group', 'aria-label': label });
+  const buttons = cells.map((cell, i) => {
+    const bits = surprisalBits(cell.logProb);
+    const description = describeCell(cell.token, cell.logProb, i + 1);
+    const button = el('button', { type: 'button', class: 'tok', tabindex: i === 0 ? '0' : '-1', 'aria-label': description, 'data-bits': String(bits ?? '') }, cell.token === ' ' ? '\u00a0' : showToken(cell.token));
+    button.style.background = heatColor(bits, MAX_BITS);
+    const show = () => {
+      for (const b of heat.querySelectorAll<HTMLElement>('.tok[aria-pressed="true"]')) b.setAttribute('aria-pressed', 'false');
+      button.setAttribute('aria-pressed', 'true');
+      detail.textContent = description;
+    };
+    button.setAttribute('aria-pressed', 'false');
+    button.addEventListener('focus', show);
+    button.addEventListener('click', show);
+    return button;
+  });
+  buttons.forEach((b, i) => {
+    if (i > 0 && separator) heat.append(separator);
+    heat.append(b);
+  });
+  heat.addEventListener('keydown', (event) => {
+    const i = buttons.indexOf(event.target as HTMLButtonElement);
+    if (i < 0) return;
+    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = buttons[Math.max(0, Math.min(buttons.length - 1, next))]!;
+    buttons[i]!.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  });
+  return heat;
+}
+
+/** The colour scale as the heat-map draws it: swatches from 0 to MAX_BITS bits, and grey for "not predicted". */
+function fillLegend(legend: HTMLElement): void {
+  const steps = 9;
+  const scale = el('span', { class: 'scale', 'aria-hidden': 'true' });
+  for (let i = 0; i < steps; i++) {
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.background = heatColor((i / (steps - 1)) * MAX_BITS, MAX_BITS);
+    scale.append(swatch);
+  }
+  const none = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  none.style.background = heatColor(null, MAX_BITS);
+  legend.replaceChildren(
+    el('span', {}, '0 bits (expected)'),
+    scale,
+    el('span', {}, `${MAX_BITS}+ bits (surprising)`),
+    none,
+    el('span', {}, 'not predicted'),
+  );
+  legend.setAttribute('role', 'img');
+  legend.setAttribute('aria-label', `Colour scale: pale yellow for 0 bits of surprisal through orange to red for ${MAX_BITS} bits or more; grey for tokens the model makes no prediction for`);
 }
