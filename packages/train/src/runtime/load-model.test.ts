@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphPredictor, NeuralLm, RnnLm, type LanguageModel } from '@seqlm/core/lm';
+import { GraphPredictor, MixtureLm, NeuralLm, RnnLm, type LanguageModel } from '@seqlm/core/lm';
 import { isRuntimeAvailable } from '../onnx/runtime.ts';
 import { repoRoot } from '../testing.test-util.ts';
 import { loadModelDir, readModelFile, resolveRuntime } from './load-model.ts';
+import { buildMixtureFixture, MIXTURE_FIXTURE_COMPONENTS } from './mixture-fixture.ts';
 
 const fixture = (name: string) => join(repoRoot, 'fixtures', 'models', name);
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -49,5 +51,31 @@ describe('loadModelDir', () => {
     expect(await resolveRuntime('auto')).toBe((await isRuntimeAvailable('node')) ? 'node' : 'web');
     await expect(readModelFile(join(repoRoot, 'no-such-dir', 'manifest.json'))).rejects.toMatchObject({ code: 'IO_ERROR' });
     await expect(loadModelDir(join(repoRoot, 'no-such-dir'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('the mixture fixture (mix-tiny)', () => {
+  it('is what scripts/make-fixtures.ts generates from the committed components', () => {
+    const components = new Map(
+      MIXTURE_FIXTURE_COMPONENTS.map(({ name }) => [name, { manifest: new Uint8Array(readFileSync(join(fixture(name), 'manifest.json'))), weights: new Uint8Array(readFileSync(join(fixture(name), 'weights.bin'))) }]),
+    );
+    expect(buildMixtureFixture(components).get('manifest.json')).toBe(readFileSync(join(fixture('mix-tiny'), 'manifest.json'), 'utf8'));
+  });
+
+  it('gives Σ λ_i p_i of its components (1e-12) on core, and the same on onnxruntime (1e-5)', async () => {
+    const mix = await loadModelDir(fixture('mix-tiny'), { runtime: 'core' });
+    expect(mix).toBeInstanceOf(MixtureLm);
+    const parts = (mix as MixtureLm).components;
+    for (const prefix of ['t', 'the hat ', 'they sat on the sand ']) {
+      const got = await mix.nextLogProbs(prefix);
+      const rows = await Promise.all(parts.map((c) => c.model.nextLogProbs(prefix)));
+      for (let u = 0; u < got.length; u++) {
+        const token = mix.vocab.tokenOf(u);
+        const direct = parts.reduce((p, c, i) => p + (c.model.vocab.has(token) ? c.weight * Math.exp((rows[i] as Float64Array)[c.model.vocab.idOf(token)] as number) : 0), 0);
+        expect(Math.abs(Math.exp(got[u] as number) - direct)).toBeLessThan(1e-12);
+      }
+      const onnx = await loadModelDir(fixture('mix-tiny'), { runtime: 'web' });
+      expect(maxAbsDiff(await onnx.nextLogProbs(prefix), got)).toBeLessThan(1e-5);
+    }
   });
 });

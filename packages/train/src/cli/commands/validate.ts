@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { neuralWeights, readModelDir } from '../../lm/artifact.ts';
 import { loadOnnxModelDir } from '../../onnx/load.ts';
 import { verifyLmGraph } from '../../onnx/verify.ts';
+import { loadModelDir } from '../../runtime/index.ts';
 import { defineCommand } from '../command.ts';
 import { existingDir, usageError } from '../flags.ts';
 
@@ -39,14 +40,17 @@ export const validate = defineCommand({
         onnx.maxAbsDiff = report.maxAbsDiff;
       }
     }
+    // A mixture is only as valid as its components: each must still have the manifest hash it was fitted with.
+    const components = manifest.kind === 'mixture' ? (await loadModelDir(dir, { runtime: 'core' }), manifest.mixture.components.map((c) => ({ path: c.path, weight: c.weight }))) : null;
     const files = manifest.files.map((f) => ({ path: f.path, role: f.role, bytes: f.bytes, sha256: f.sha256 }));
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ ok: true, dir, kind: manifest.kind, name: manifest.name ?? null, files, tensors, onnx }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ok: true, dir, kind: manifest.kind, name: manifest.name ?? null, files, tensors, onnx, components }, null, 2)}\n`);
       return;
     }
     const lines = [`ok: ${dir}: ${manifest.kind} model${manifest.name !== undefined ? ` "${manifest.name}"` : ''}, manifest schema v${manifest.schemaVersion}`];
     for (const f of files) lines.push(`  ${f.path} (${f.role}, ${f.bytes} bytes) sha256 ${f.sha256.slice(0, 16)}… verified`);
     if (tensors !== null) lines.push(`  ${tensors} weight tensors match the architecture`);
+    for (const c of components ?? []) lines.push(`  component ${c.path} (λ = ${c.weight.toFixed(4)}): manifest hash and files verified`);
     if (onnx !== null) {
       lines.push(`  ${onnx.file}: opset ${onnx.opset}, IR version ${onnx.irVersion}, inputs and outputs match the manifest`);
       if (onnx.maxAbsDiff !== null) lines.push(`  ${onnx.file} matches core on ${onnx.runtimes.join(', ')}: max |difference| ${onnx.maxAbsDiff.toExponential(2)}`);
