@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { UNK_ID, Vocab, generateTokens, parseManifest, type NgramManifest } from '@seqlm/core';
 import { loadNgram, scoreIds, type NgramModel } from '@seqlm/core/ngram';
 import { topIndices } from '@seqlm/core/sampling';
+import { loadModel } from '@seqlm/core/lm';
 import { encodePrefix, encodeText } from '@seqlm/core/vocab';
 import { artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, type Site } from './site.ts';
 import { openModel as openModelAt, shot } from './browser.ts';
@@ -237,6 +238,19 @@ describe('playground in Chromium', () => {
     await page.waitForSelector('#corpus-chart svg');
     expect(await page.locator('#corpus-facts li').count()).toBe(3);
     await shot(page, 'corpus', '#corpus-view');
+  });
+
+  it('serves a mixture like any model: bars equal core\'s Σ λ_i p_i of its components (1e-5)', async () => {
+    expect(await pickModel(page, 'mix-tiny')).toBe('ready');
+    const mix = await loadModel(join(fixturesDir, 'mix-tiny'), { readFile: async (path) => new Uint8Array(readFileSync(path)) });
+    const prefix = 'the hat';
+    const { ids } = mix.encodePrefix(prefix);
+    await typePrefix(page, prefix, ids);
+    const p = Array.from((await mix.nextLogProbs(ids)) as Float64Array, Math.exp);
+    const shown = await bars(page);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const b of shown) expect(Math.abs(b.probability - (p[b.id] as number))).toBeLessThanOrEqual(1e-5);
+    expect(shown[0]?.id).toBe(p.indexOf(Math.max(...p)));
   });
 
   it('runs the time-series MLP: 1-step and 4-step predictions equal onnxruntime-node, MSE per k', async () => {

@@ -120,5 +120,7 @@ export function prepareSite(options: SiteOptions = {}): Site {
     catalog.models.push(catalogEntry(id, JSON.parse(readFileSync(join(models, id, 'manifest.json'), 'utf8'))));
   }
   writeFileSync(join(models, 'index.json'), JSON.stringify(catalog));
+  // The build precompressed the list it had (once it is over 1 KB); those copies would be served instead of this one.
+  for (const ext of ['.br', '.gz']) rmSync(join(models, `index.json${ext}`), { force: true });
   return { root: site, modelIds: catalog.models.map((e) => e.id), dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
