@@ -15,6 +15,7 @@ import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
 import { perplexityChartSpec } from '../../lm/perplexity-chart.ts';
 import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
 import { assertResumable, DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { skippedRuntimesLine } from '../../onnx/verify.ts';
 import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
@@ -230,6 +231,7 @@ export const train = defineCommand({
       io.stdout.write(
         `exported ${join(out, 'model.onnx')}: ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} reproduce ${v.references.join(', ')} ` +
           `within ${v.maxAbsDiff.toExponential(2)} (tolerance ${v.tolerance})\n` +
+          (skippedRuntimesLine(v) === null ? '' : `${skippedRuntimesLine(v)}\n`) +
           `model written to ${join(out, MANIFEST_FILE)}\n`,
       );
     } finally {
