@@ -2,6 +2,7 @@
 // (never "*"), and `changeset version` keeps those ranges in step when a sibling is bumped. It lives in
 // @seqlm/train, the published package that depends on a sibling; it reads the whole repository.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,35 @@ describe('internal dependency ranges', () => {
       '@seqlm/train dependencies "@seqlm/core": "^0.0.0" does not admit the workspace\'s version 0.1.0',
       '@seqlm/train dependencies "@seqlm/core": "workspace-ish" is not a semver range',
     ]);
+  });
+});
+
+describe('the published packages', () => {
+  it('carry the LICENSE, repository, homepage and bugs, and build before they are packed', async () => {
+    const published = (await workspaces(repoRoot)).filter((w) => w.manifest.private !== true);
+    expect(published.map((w) => w.manifest.name).sort()).toEqual(['@seqlm/core', '@seqlm/train']);
+    for (const { dir, manifest } of published) {
+      expect(existsSync(join(repoRoot, dir, 'LICENSE')), `${dir}/LICENSE`).toBe(true);
+      expect(manifest['license']).toBe('MIT');
+      expect(manifest['files'], dir).toContain('LICENSE');
+      expect(manifest['repository'], dir).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/), directory: dir });
+      expect(manifest['homepage'], dir).toMatch(/^https:\/\//);
+      expect(manifest['bugs'], dir).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
+      // npm pack and npm publish run prepack: a package folder never ships a stale dist/.
+      expect(manifest.scripts?.['prepack'], dir).toBe('npm run build');
+      expect(manifest.scripts?.['lint:types'], dir).toMatch(/^attw --pack \. /);
+    }
+    expect(await readFile(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+  });
+
+  it('are published by `npm run release` only after typecheck, tests, publint and are-the-types-wrong', async () => {
+    const root = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+    const steps = root.scripts!['release']!.split('&&').map((s) => s.trim());
+    expect(steps.at(-1)).toBe('changeset publish');
+    const before = steps.slice(0, -1).join(' ');
+    for (const task of ['build', 'typecheck', 'test', 'lint:publish']) expect(before, task).toMatch(new RegExp(`turbo run [^&]*\\b${task}\\b`));
+    expect(steps).toContain('npm run lint:types');
+    expect(root.scripts!['lint:types']).toMatch(/^turbo run lint:types\b/);
   });
 });
 

@@ -1,4 +1,5 @@
-export { ONNX_IR_VERSION, ONNX_OPSET, readSignature, type GraphSignature } from './proto.ts';
+export { ONNX_IR_VERSION, ONNX_OPSET } from './versions.ts';
+export { readSignature, type GraphSignature } from './signature.ts';
 export { toOnnxLayer, gatePermutation, onnxGateOrder, checkParameters, type FloatTensor, type NamedFloatTensors, type OnnxLayerWeights } from './layout.ts';
 export { QUANTIZE_MODES, isQuantizeMode, quantizeInt8, dequantizeInt8, toFloat16Bits, fromFloat16Bits, type QuantizeMode, type WeightEncoding } from './quantize.ts';
 export { LM_TENSOR_NAMES, LM_IDS_DTYPE, lmSignature, buildLmGraph, graphParameters, type LmGraph, type LmGraphOptions } from './rnn-graph.ts';
