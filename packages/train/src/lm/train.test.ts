@@ -102,7 +102,7 @@ describe('seqlm train', () => {
       expect(bad.stderr).toMatch(/weights\.bin: sha256 is [0-9a-f]{64}, the manifest expects/);
       expect((await runCli(['generate', '--model', out])).code).toBe(1);
     });
-  }, 600_000); // 16-24 s of training on a shared machine, 115 s beside two CPU-bound processes
+  }, 600_000); // 24 s on a shared machine, 115 s beside two CPU-bound processes
 
   it('resumes after SIGKILL with the same weights as an uninterrupted run', async () => {
     await withTempDir(async (tmp) => {
@@ -137,7 +137,7 @@ describe('seqlm train', () => {
       expect(mb.map((m) => m.epoch)).toEqual([1, 2]);
       expect(mb[1]!.valPerplexity).toBeCloseTo(ma[1]!.valPerplexity, 6);
     });
-  }, 600_000); // 16-24 s of training on a shared machine, 115 s beside two CPU-bound processes
+  }, 600_000); // 16 s on a shared machine, 28 s beside two CPU-bound processes
 
   it('refuses to resume on another corpus, tokenizer, normalisation or validation split with one line naming it', async () => {
     await withTempDir(async (tmp) => {
