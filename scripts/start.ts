@@ -75,13 +75,19 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-function run(what: string, command: string, args: string[], cwd = repoRoot): void {
+function run(what: string, command: string, args: string[], cwd = repoRoot, hint = ''): void {
   const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: quietEnv });
   if (result.status !== 0) {
-    console.error(`seqlm start: ${what} failed (exit ${result.status ?? result.signal}); see above`);
+    console.error(`seqlm start: ${what} failed (exit ${result.status ?? result.signal}); see above${hint}`);
     process.exit(result.status ?? 1);
   }
 }
+
+// The first step that needs The Time Machine: without internet its download fails, and this is the way around it.
+const CORPUS_HINT =
+  process.env.SEQLM_DATA_DIR === undefined || process.env.SEQLM_DATA_DIR === ''
+    ? '\nseqlm start: the corpus comes from SEQLM_DATA_DIR, else ~/.cache/seqlm, else one download; without internet run SEQLM_DATA_DIR=<directory holding timemachine.txt> npm start'
+    : `\nseqlm start: SEQLM_DATA_DIR is ${process.env.SEQLM_DATA_DIR}; it must hold timemachine.txt`;
 
 const seqlm = (args: string[]) => [join(repoRoot, 'packages', 'train', 'bin', 'seqlm.js'), ...args];
 const modelsDir = join(repoRoot, 'models');
@@ -106,7 +112,7 @@ function ensureModel(name: string, trainArgs: string[]): void {
 run('building the packages', bin('turbo'), ['run', 'build', '--filter=@seqlm/core', '--filter=@seqlm/train', '--output-logs=errors-only']);
 mkdirSync(modelsDir, { recursive: true });
 const plot = join(modelsDir, 'timemachine-zipf.svg');
-run('corpus statistics', process.execPath, seqlm(['corpus', 'stats', '--corpus', 'timemachine', '--top', '5', '--plot', plot]));
+run('corpus statistics', process.execPath, seqlm(['corpus', 'stats', '--corpus', 'timemachine', '--top', '5', '--plot', plot]), repoRoot, CORPUS_HINT);
 ensureModel('tm-5gram', ['ngram', 'build', '--corpus', 'timemachine', '--order', '5', '--tokenizer', 'char', '--smoothing', 'kn']);
 // About 3 minutes on one core of a 2-core machine (wasm backend): Adam reaches a
 // validation perplexity near D2L's 20-epoch SGD run in 5 epochs.

@@ -5,7 +5,8 @@ export default defineProject({
     name: 'train',
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    // The CLI tests spawn Node and train small models: up to 23 s each beside two CPU-bound processes.
+    testTimeout: 180_000,
     // Builds dist/ once: the CLI tests run bin/seqlm.js and the pack test packs the built package.
     globalSetup: ['src/build-dist.test-util.ts'],
   },

@@ -15,6 +15,18 @@ const lines = text
   .filter((l) => l.length > 0);
 const chars = charTokenizer.tokenize('naïve café — the time machine, by H. G. Wells');
 
+/**
+ * The first index where two distributions differ bit for bit, or -1. A byte loop over 69k entries
+ * takes a millisecond where `toEqual` on the typed arrays took 0.4 s each (1.7 s per test idle).
+ */
+function firstBitDifference(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return Math.floor(i / 8);
+  return -1;
+}
+
 function contextsOf(m: NgramModel): number[][] {
   const ids = Array.from(m.vocab.encode(lines.flat().slice(40, 60)));
   const out: number[][] = [[], ids.slice(0, 1), ids.slice(2, 4), ids.slice(5, 8), [0, 0]];
@@ -134,7 +146,7 @@ describe('a word vocabulary larger than 65536', () => {
     const ids = Array.from(m.vocab.encode(['w68990', 'w68991', 'w5']));
     for (const ctx of [[], ids.slice(0, 1), ids.slice(0, 2), ids.slice(1, 3)]) {
       const d = back.distribution(ctx);
-      expect(d).toEqual(m.distribution(ctx));
+      expect(firstBitDifference(d, m.distribution(ctx))).toBe(-1);
       expect(Math.abs(sum(d) - 1)).toBeLessThan(1e-9);
     }
     // "w68990 w68991" was seen, so w68992 follows with high probability

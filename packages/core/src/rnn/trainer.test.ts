@@ -46,7 +46,7 @@ describe('trainModel', () => {
     expect(last.valPerplexity!).toBeLessThan(first.valPerplexity!);
     expect(last.trainPerplexity).toBeLessThan(first.trainPerplexity);
     expect(last.valPerplexity).toBeCloseTo(Math.exp(last.valLoss!), 10);
-  }, 120_000);
+  }, 600_000); // 24 s on a shared machine, 147 s beside two CPU-bound processes
 
   it('is deterministic for a seed and reports every batch; random sampling resets the state', async () => {
     const batcher = new SeqBatcher(cyclicCorpus(2000), { batchSize: 8, numSteps: 10, sampling: 'random' });

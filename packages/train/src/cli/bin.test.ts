@@ -119,7 +119,9 @@ describe('seqlm command line errors (built bin)', () => {
     await withTempDir(async (dir) => {
       const run = await seqlm(['corpus', 'stats', '--corpus', 'tinyshakespeare', '--cache-dir', dir, '--offline'], { SEQLM_DATA_DIR: '' });
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`seqlm: error: corpus "tinyshakespeare" is not in the cache ${dir} and downloads are off\n`);
+      expect(run.stderr).toBe(
+        `seqlm: error: corpus "tinyshakespeare" is not in the cache ${dir} and downloads are off; without internet, set SEQLM_DATA_DIR (or --data-dir) to a directory holding tinyshakespeare.txt, or train on any text file with --corpus-file\n`,
+      );
     });
   });
 

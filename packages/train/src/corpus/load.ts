@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { SeqlmError } from '@seqlm/core/errors';
+import { isSeqlmError, SeqlmError } from '@seqlm/core/errors';
 import { downloadVerified } from './download.ts';
 import { resolveCacheDir, resolveDataDir } from './paths.ts';
 import { getCorpusEntry, type CorpusEntry } from './registry.ts';
@@ -67,17 +67,27 @@ export async function loadCorpus(corpus: string | CorpusEntry, options: LoadCorp
   // A cached copy with the wrong hash (truncated by hand, an older upstream file) is replaced by a fresh download.
   if (cached !== undefined && sha256Hex(cached) === entry.sha256) return loaded(entry, path, 'cache', cached);
   if (options.download === false) {
-    throw new SeqlmError('CORPUS_NOT_FOUND', `corpus "${entry.name}" is not in the cache ${cacheDir} and downloads are off`, {
+    throw new SeqlmError('CORPUS_NOT_FOUND', `corpus "${entry.name}" is not in the cache ${cacheDir} and downloads are off; ${withoutDownload(entry)}`, {
       name: entry.name,
       path,
     });
   }
   options.onDownload?.(entry.url, path);
-  await downloadVerified(entry.url, path, { sha256: entry.sha256, maxBytes: entry.bytes, timeoutMs: options.timeoutMs });
+  try {
+    await downloadVerified(entry.url, path, { sha256: entry.sha256, maxBytes: entry.bytes, timeoutMs: options.timeoutMs });
+  } catch (error) {
+    if (!isSeqlmError(error) || error.code !== 'DOWNLOAD_FAILED') throw error;
+    throw new SeqlmError(error.code, `${error.message}; ${withoutDownload(entry)}`, error.details === undefined ? undefined : { ...error.details }, { cause: error });
+  }
   const data = await readIfExists(path);
   if (data === undefined) throw new SeqlmError('IO_ERROR', `downloaded ${path} but cannot read it back`, { path });
   checkHash(entry, path, data);
   return loaded(entry, path, 'download', data);
+}
+
+/** The way out when a corpus cannot be downloaded (no internet, `--offline`, `npm start` on a closed network). */
+function withoutDownload(entry: CorpusEntry): string {
+  return `without internet, set SEQLM_DATA_DIR (or --data-dir) to a directory holding ${entry.fileName}, or train on any text file with --corpus-file`;
 }
 
 /** Loads a local text file as a corpus (no hash to check). */

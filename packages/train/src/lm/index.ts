@@ -1,7 +1,7 @@
-export { TfRnnModel, timeMajor, type TfState, type ForwardOptions } from './model.ts';
-export { TfOptimizer, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions, type OptimizerState } from './optimizer.ts';
-export { trainStep, lossAndGradients, disposeState, type StepBatch, type StepOptions, type StepResult } from './train-step.ts';
-export { evaluatePerplexity } from './evaluate.ts';
+// Only what can be declared without TensorFlow.js's types: tfjs-core's own .d.ts fail a consumer's
+// `skipLibCheck: false` build (`Cannot find name 'Long'`). The TF.js model, optimizer and step stay internal.
+export { OPTIMIZER_KINDS, type OptimizerKind } from './optimizer-kind.ts';
+export type { TrainedModel, TrainingModel } from './trained-model.ts';
 export { prepareText, type TextCorpus } from './data.ts';
 export {
   trainLanguageModel,

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeqlmError } from '@seqlm/core/errors';
 import type { WeightTensor } from '@seqlm/core/manifest';
 
-export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const;
-export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+import { OPTIMIZER_KINDS, type OptimizerKind } from './optimizer-kind.ts';
+
+export { OPTIMIZER_KINDS, type OptimizerKind };
 
 export interface OptimizerOptions {
   kind: OptimizerKind;

@@ -102,13 +102,16 @@ describe('seqlm train', () => {
       expect(bad.stderr).toMatch(/weights\.bin: sha256 is [0-9a-f]{64}, the manifest expects/);
       expect((await runCli(['generate', '--model', out])).code).toBe(1);
     });
-  });
+  }, 600_000); // 24 s on a shared machine, 115 s beside two CPU-bound processes
 
   it('resumes after SIGKILL with the same weights as an uninterrupted run', async () => {
     await withTempDir(async (tmp) => {
       const straight = join(tmp, 'straight');
       const killed = join(tmp, 'killed');
-      const args = [...SMALL, '--epochs', '2', '--seed', '7', '--sampling', 'random', '--optimizer', 'adam', '--lr', '0.01'];
+      // A 40k-character corpus and no export: five epochs of training in all, not of the whole book (40 s under load).
+      const corpus = join(tmp, 'tm.txt');
+      writeFileSync(corpus, readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 40_000));
+      const args = ['--corpus-file', corpus, ...SMALL.slice(2), '--no-export', '--epochs', '2', '--seed', '7', '--sampling', 'random', '--optimizer', 'adam', '--lr', '0.01'];
       expect((await runCli(['train', ...args, '--out', straight])).code).toBe(0);
 
       const exit = await runAndKillAfterFirstCheckpoint(['train', ...args, '--out', killed], killed);
@@ -134,7 +137,7 @@ describe('seqlm train', () => {
       expect(mb.map((m) => m.epoch)).toEqual([1, 2]);
       expect(mb[1]!.valPerplexity).toBeCloseTo(ma[1]!.valPerplexity, 6);
     });
-  });
+  }, 600_000); // 16 s on a shared machine, 28 s beside two CPU-bound processes
 
   it('refuses to resume on another corpus, tokenizer, normalisation or validation split with one line naming it', async () => {
     await withTempDir(async (tmp) => {

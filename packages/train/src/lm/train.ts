@@ -7,7 +7,9 @@ import { saveCheckpoint, withPrefix, type Checkpoint, type CheckpointData, type 
 import type { TextCorpus } from './data.ts';
 import { evaluatePerplexity } from './evaluate.ts';
 import { TfRnnModel, timeMajor, type TfState } from './model.ts';
-import { TfOptimizer, type OptimizerKind } from './optimizer.ts';
+import { TfOptimizer } from './optimizer.ts';
+import type { OptimizerKind } from './optimizer-kind.ts';
+import type { TrainedModel, TrainingModel } from './trained-model.ts';
 import { disposeState, trainStep } from './train-step.ts';
 
 /** Everything that decides a run's numbers; stored in checkpoints so `--resume` continues the same run. */
@@ -81,7 +83,7 @@ export interface TrainHooks {
   onBatch?(progress: BatchProgress): void;
   onEpoch?(metrics: EpochMetrics): void | Promise<void>;
   /** After each checkpoint is on disk, with the model being trained (e.g. to sample from it). */
-  onCheckpoint?(epochsDone: number, model: TfRnnModel): void | Promise<void>;
+  onCheckpoint?(epochsDone: number, model: TrainingModel): void | Promise<void>;
 }
 
 export interface TrainRunOptions {
@@ -98,7 +100,7 @@ export interface TrainRunOptions {
 
 export interface TrainResult {
   /** The weights with the best validation perplexity; the caller disposes it. */
-  model: TfRnnModel;
+  model: TrainedModel;
   history: EpochMetrics[];
   best: { epoch: number; valPerplexity: number } | null;
   stoppedEarly: boolean;

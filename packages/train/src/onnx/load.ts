@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeqlmError } from '@seqlm/core/errors';
 import { decodeWeights, parseManifest, verifyFile, type Manifest, type OnnxSection, type TensorSpec, type WeightTensors } from '@seqlm/core/manifest';
-import { readSignature } from './proto.ts';
+import { readSignature } from './signature.ts';
 
 export interface LoadedOnnxModel {
   dir: string;

@@ -6,6 +6,7 @@
 import onnxProto from 'onnx-proto';
 import { SeqlmError } from '@seqlm/core/errors';
 import type { TensorDtype, TensorSpec } from '@seqlm/core/manifest';
+import { ONNX_IR_VERSION, ONNX_OPSET } from './versions.ts';
 
 export const { onnx } = onnxProto;
 export type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -13,10 +14,7 @@ export type NodeProto = Parameters<typeof onnx.NodeProto.create>[0] & object;
 export type TensorProto = Parameters<typeof onnx.TensorProto.create>[0] & object;
 export type ValueInfoProto = Parameters<typeof onnx.ValueInfoProto.create>[0] & object;
 
-/** IR version 8 (ONNX 1.10), the newest the schema can encode. */
-export const ONNX_IR_VERSION = 8;
-/** Default-domain opset: 15 is the newest the ONNX 1.10 schema defines; every operator used exists there unchanged since 14. */
-export const ONNX_OPSET = 15;
+export { ONNX_IR_VERSION, ONNX_OPSET };
 export const PRODUCER_NAME = '@seqlm/train';
 
 const DataType = onnx.TensorProto.DataType;
@@ -136,45 +134,4 @@ export function encodeModel(parts: GraphParts): Uint8Array {
     },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** What a reader needs to check a graph against its manifest: versions and the declared inputs/outputs. */
-export interface GraphSignature {
-  irVersion: number;
-  opset: number | undefined;
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
-
-/**
- * Decodes model bytes and returns the graph's declared signature. Inputs that
- * are also initializers (overridable constants) are not counted as inputs.
- * Throws MODEL_INVALID when the bytes are not an ONNX model.
- */
-export function readSignature(bytes: Uint8Array): GraphSignature {
-  let model: ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (error) {
-    throw new SeqlmError('MODEL_INVALID', `not an ONNX model: ${(error as Error).message}`, undefined, { cause: error });
-  }
-  const graph = model.graph;
-  if (graph === null || graph === undefined) throw new SeqlmError('MODEL_INVALID', 'the ONNX model has no graph');
-  const constants = new Set((graph.initializer ?? []).map((t) => t.name));
-  const spec = (v: ValueInfoProto): TensorSpec => {
-    const t = v.type?.tensorType;
-    const dtype = t?.elemType === undefined || t.elemType === null ? undefined : dtypeOfElemType(t.elemType);
-    if (t === undefined || t === null || dtype === undefined) {
-      throw new SeqlmError('MODEL_INVALID', `graph value "${v.name ?? ''}" is not a tensor of a supported element type`, { name: v.name });
-    }
-    const shape = (t.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0)));
-    return { name: v.name ?? '', dtype, shape };
-  };
-  const opset = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '')?.version;
-  return {
-    irVersion: Number(model.irVersion ?? 0),
-    opset: opset === undefined || opset === null ? undefined : Number(opset),
-    inputs: (graph.input ?? []).filter((v) => !constants.has(v.name ?? '')).map(spec),
-    outputs: (graph.output ?? []).map(spec),
-  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type RnnConfig } from '@seqlm/core/rnn';
 import { maxAbsDiff, runLm } from './lm-session.ts';
-import { readSignature } from './proto.ts';
+import { readSignature } from './signature.ts';
 import { buildLmGraph, LM_TENSOR_NAMES } from './rnn-graph.ts';
 import { availableRuntimes, createSession, type OrtSession } from './runtime.ts';
 import { testParameters } from './test-models.test-util.ts';

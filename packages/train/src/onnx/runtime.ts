@@ -16,6 +16,8 @@ type OrtModule = typeof Ort;
 const ORT_NODE = 'onnxruntime-node';
 
 const modules = new Map<OrtRuntime, Promise<OrtModule | null>>();
+/** Why a runtime did not load, for reports that say which runtimes checked a model and which could not. */
+const failures = new Map<OrtRuntime, string>();
 
 function load(runtime: OrtRuntime): Promise<OrtModule | null> {
   let found = modules.get(runtime);
@@ -31,7 +33,10 @@ function load(runtime: OrtRuntime): Promise<OrtModule | null> {
       }
       try {
         return (await import(ORT_NODE)) as OrtModule;
-      } catch {
+      } catch (error) {
+        // npm drops an optional dependency whose install script failed (onnxruntime-node's fetches CUDA binaries).
+        const notFound = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND';
+        failures.set(runtime, notFound ? 'not installed (an optional dependency)' : `does not load: ${String((error as Error).message).split('\n')[0]}`);
         return null;
       }
     })();
@@ -43,6 +48,11 @@ function load(runtime: OrtRuntime): Promise<OrtModule | null> {
 /** Whether `runtime` can be used here (onnxruntime-node is optional). */
 export async function isRuntimeAvailable(runtime: OrtRuntime): Promise<boolean> {
   return (await load(runtime)) !== null;
+}
+
+/** Why `runtime` cannot be used here, or null when it can. */
+export async function unavailableReason(runtime: OrtRuntime): Promise<string | null> {
+  return (await load(runtime)) === null ? (failures.get(runtime) ?? 'unavailable') : null;
 }
 
 /** The runtimes installed here, in ORT_RUNTIMES order. */

@@ -14,7 +14,7 @@ import { TfRnnModel } from '../lm/model.ts';
 import { selectBackend, tf } from '../tfjs/backend.ts';
 import type { NamedFloatTensors } from './layout.ts';
 import { batchMajor, maxAbsDiff, runLm, type LmRunOutput } from './lm-session.ts';
-import { availableRuntimes, createSession, type OrtRuntime } from './runtime.ts';
+import { availableRuntimes, createSession, ORT_RUNTIMES, unavailableReason, type OrtRuntime } from './runtime.ts';
 
 /** The acceptance bound of an export (issue #6): 1e-4 absolute on logits and states. */
 export const DEFAULT_TOLERANCE = 1e-4;
@@ -36,6 +36,8 @@ export interface VerificationReport {
   batches: number;
   tolerance: number;
   runtimes: OrtRuntime[];
+  /** The runtimes that did not run the graph, and why (onnxruntime-node is optional). */
+  skipped: { runtime: OrtRuntime; reason: string }[];
   references: ReferenceName[];
   comparisons: Comparison[];
   /** The largest difference over every comparison. */
@@ -174,11 +176,23 @@ export async function verifyLmGraph(bytes: Uint8Array, config: ResolvedRnnConfig
   }
   const comparisons = [...worstOf.values()];
   const worst = Math.max(...comparisons.map((c) => c.maxAbsDiff));
-  const report: VerificationReport = { batchSize: B, numSteps: T, batches: input.batches.length, tolerance, runtimes, references, comparisons, maxAbsDiff: worst };
+  const skipped: VerificationReport['skipped'] = [];
+  for (const runtime of ORT_RUNTIMES) if (!runtimes.includes(runtime)) skipped.push({ runtime, reason: (await unavailableReason(runtime)) ?? 'not requested' });
+  const report: VerificationReport = { batchSize: B, numSteps: T, batches: input.batches.length, tolerance, runtimes, skipped, references, comparisons, maxAbsDiff: worst };
   const failed = comparisons.filter((c) => !(c.maxAbsDiff <= tolerance));
   if (failed.length > 0) {
     const lines = failed.map((c) => `  onnxruntime-${c.runtime} vs ${c.reference}: ${c.output} differs by ${c.maxAbsDiff.toExponential(3)}`);
     throw new SeqlmError('EXPORT_MISMATCH', `the exported graph does not reproduce the model (tolerance ${tolerance}, ${input.batches.length} batch(es) of B=${B}, T=${T} holding every token id):\n${lines.join('\n')}`, { report });
   }
   return report;
+}
+
+/**
+ * One line naming the runtimes that did not check the graph and why, or null when
+ * every runtime did: a model verified on onnxruntime-web alone should say so.
+ */
+export function skippedRuntimesLine(report: Pick<VerificationReport, 'skipped'>): string | null {
+  if (report.skipped.length === 0) return null;
+  const hint = report.skipped.some((s) => s.runtime === 'node' && s.reason.startsWith('not installed')) ? ' (see "Install" in @seqlm/train\'s README)' : '';
+  return `not verified on ${report.skipped.map((s) => `onnxruntime-${s.runtime}: ${s.reason}`).join('; ')}${hint}`;
 }

@@ -1,4 +1,4 @@
-export { TsMlp, trainTsMlp, type MlpTrainOptions } from './mlp.ts';
+// The TF.js MLP itself stays internal: its declarations would load TensorFlow.js's (see lm/index.ts).
 export { kStepPredictions, feedbackPredictions, mse, type WindowPredictor } from './forecast.ts';
 export { seriesChartSpec, type SeriesLine } from './chart.ts';
 export { runTimeseries, type TimeseriesOptions, type TimeseriesResult, type ResolvedTimeseriesOptions } from './run.ts';

@@ -1,6 +1,7 @@
 import { sineSeries, windowFeatures } from '@seqlm/core/timeseries';
 import { SeqlmError } from '@seqlm/core/errors';
 import { feedbackPredictions, kStepPredictions, mse } from './forecast.ts';
+import type { TrainedModel } from '../lm/trained-model.ts';
 import { TsMlp, trainTsMlp } from './mlp.ts';
 
 export interface TimeseriesOptions {
@@ -39,7 +40,8 @@ export interface TimeseriesResult {
   multistepMse: number;
   /** Per horizon k: predictions aligned to steps τ + k − 1 + j and their MSE. */
   kStep: { k: number; start: number; predictions: Float32Array; mse: number }[];
-  model: TsMlp;
+  /** The fitted MLP (`TsMlp`), typed without TensorFlow.js so the public declarations stay free of it. */
+  model: TrainedModel & { readonly hidden: number };
 }
 
 /** The NON_FINITE error of a run whose weights or predictions blew up, as `seqlm train` reports it. */

@@ -65,6 +65,20 @@ describe('D2L 9.1 with the MLP', () => {
     }
   });
 
+  it('says which steps each MSE scores, so the two 1-step MSEs of the table are told apart', async () => {
+    const r = await runCli(['timeseries', '--backend', 'wasm']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse((await runCli(['timeseries', '--json', '--backend', 'wasm'])).stdout) as { kStep: { k: number; mse: number }[] };
+    const lines = r.stdout.split('\n');
+    // D2L's defaults: T = 1000, tau = 4, 600 training windows, k up to 64 leaves 933 windows for the k-step block.
+    expect(lines).toContain(`1-step, training windows (t = 4..603)       ${lines.find((l) => l.startsWith('1-step, training'))!.slice(44)}`);
+    expect(lines.some((l) => l.startsWith('1-step, held-out windows (t = 604..999) '))).toBe(true);
+    expect(lines).toContain('k-step ahead on the same 933 windows for every k (1-step targets t = 4..936),');
+    expect(lines).toContain('training and held-out together: its 1-step MSE differs from both 1-step rows above');
+    const oneStepRow = lines.find((l) => l.startsWith('  1-step '))!;
+    expect(Number(oneStepRow.slice(44))).toBeCloseTo(json.kStep[0]!.mse, 4);
+  });
+
   it('prints the MSE table from the CLI and refuses bad steps', async () => {
     const r = await runCli(['timeseries', '--json', '--backend', 'wasm']);
     expect(r.code).toBe(0);

@@ -64,6 +64,28 @@ describe('seqlm export', () => {
     expect((await loadOnnxModelDir(absolute)).manifest.kind).toBe('gru');
   });
 
+  it('accepts --quantize float16 as fp16', async () => {
+    const ctx = io();
+    await exportCommand.run({
+      values: { out: 'half', quantize: 'float16', 'eval-file': 'eval.txt', 'eval-tokens': '200', json: undefined },
+      positionals: [trainedDir()],
+      io: ctx,
+    });
+    expect(ctx.out.join('')).toMatch(/quantized fp16: model\.onnx \d+ → \d+ bytes/);
+    await expect(
+      exportCommand.run({ values: { out: 'x', quantize: 'float8', 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: [trainedDir()], io: io() }),
+    ).rejects.toMatchObject({ code: 'USAGE', message: '--quantize must be one of int8, fp16 (got "float8")' });
+  });
+
+  it('names the runtimes that verified the model, and in JSON the ones that could not', async () => {
+    const ctx = io();
+    await exportCommand.run({ values: { out: 'json', quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: true }, positionals: [trainedDir()], io: ctx });
+    const { verification } = JSON.parse(ctx.out.join('')) as { verification: { runtimes: string[]; skipped: { runtime: string; reason: string }[] } };
+    // Both runtimes are installed in the workspace; the packed install without onnxruntime-node is in pack.test.ts.
+    expect(verification.runtimes).toEqual(['web', 'node']);
+    expect(verification.skipped).toEqual([]);
+  });
+
   it('refuses a missing model directory with a usage error', async () => {
     await expect(
       exportCommand.run({ values: { out: undefined, quantize: undefined, 'eval-file': undefined, 'eval-tokens': undefined, json: undefined }, positionals: ['nope'], io: io() }),

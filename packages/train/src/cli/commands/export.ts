@@ -6,9 +6,12 @@ import type { RnnConfig } from '@seqlm/core/rnn';
 import { rnnConfigOf } from '@seqlm/core/lm';
 import { encodeText, Vocab } from '@seqlm/core/vocab';
 import { loadCorpus, loadCorpusFile } from '../../corpus/index.ts';
-import { buildLmGraph, EXPORT_FILES, exportLm, QUANTIZE_MODES, streamPerplexity, writeExport, type ExportedLm } from '../../onnx/index.ts';
+import { buildLmGraph, EXPORT_FILES, exportLm, QUANTIZE_MODES, skippedRuntimesLine, streamPerplexity, writeExport, type ExportedLm, type QuantizeMode } from '../../onnx/index.ts';
 import { defineCommand } from '../command.ts';
 import { choice, existingDir, existingFile, positiveInt, usageError } from '../flags.ts';
+
+/** Spellings accepted for --quantize besides the mode names themselves (the README and ONNX say float16). */
+const QUANTIZE_ALIASES: ReadonlyMap<string, QuantizeMode> = new Map([['float16', 'fp16']]);
 
 export const exportCommand = defineCommand({
   name: 'export',
@@ -22,7 +25,7 @@ export const exportCommand = defineCommand({
   positionals: [{ name: 'model-dir', description: 'Directory with manifest.json and the weights container' }],
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output directory (default: the model directory itself)' },
-    quantize: { type: 'string', valueName: 'mode', description: `Store weight matrices as ${QUANTIZE_MODES.join(' | ')}` },
+    quantize: { type: 'string', valueName: 'mode', description: `Store weight matrices as ${QUANTIZE_MODES.join(' | ')} (float16 is fp16)` },
     'eval-file': { type: 'string', valueName: 'path', description: 'Text to measure the perplexity change of --quantize on' },
     'eval-tokens': { type: 'string', valueName: 'n', description: 'At most this many tokens for that perplexity', default: '20000' },
     json: { type: 'boolean', description: 'Print the result as JSON' },
@@ -33,7 +36,7 @@ export const exportCommand = defineCommand({
     if (raw === undefined) throw usageError('give the model directory: seqlm export <model-dir>');
     const dir = existingDir('model-dir', raw, io.cwd);
     const out = values.out === undefined ? dir : resolve(io.cwd, values.out);
-    const quantize = choice('quantize', values.quantize, QUANTIZE_MODES);
+    const quantize = choice('quantize', values.quantize === undefined ? undefined : (QUANTIZE_ALIASES.get(values.quantize) ?? values.quantize), QUANTIZE_MODES);
     const evalFile = values['eval-file'] === undefined ? undefined : existingFile('eval-file', values['eval-file'], io.cwd);
     const evalTokens = positiveInt('eval-tokens', values['eval-tokens'], 20000);
 
@@ -143,6 +146,8 @@ function formatText(out: string, exported: ExportedLm, quantization: Record<stri
     `verified on ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} against ${v.references.join(', ')} (${v.batches} batch${v.batches === 1 ? '' : 'es'} of B=${v.batchSize}, T=${v.numSteps} holding every token id): ` +
       `max |difference| ${v.maxAbsDiff.toExponential(2)} (tolerance ${v.tolerance})`,
   ];
+  const skipped = skippedRuntimesLine(v);
+  if (skipped !== null) lines.push(skipped);
   if (quantization !== undefined) {
     const q = quantization as { mode: string; float32OnnxBytes: number; onnxBytes: number; perplexity: { float32: number; quantized: number; tokens: number; source: string } | null };
     const change = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(2)}%`;

@@ -91,11 +91,7 @@ export const timeseries = defineCommand({
         `sine + noise, T = ${options.T}, tau = ${options.tau}, MLP ${options.tau}-${options.hidden}-1 (ReLU) on ${options.numTrain} windows, ${backend.label}`,
         `training loss per epoch: ${result.trainLoss.map((l) => l.toFixed(4)).join(' ')}`,
         '',
-        'prediction                  MSE',
-        `1-step (training windows)   ${result.oneStepTrainMse.toFixed(4)}`,
-        `1-step (held-out windows)   ${result.oneStepTestMse.toFixed(4)}`,
-        `feedback from t = ${String(options.numTrain + options.tau).padEnd(9)} ${result.multistepMse.toFixed(4)}`,
-        ...result.kStep.map((s) => `${`${s.k}-step`.padEnd(28)}${s.mse.toFixed(4)}`),
+        ...mseTable(result),
       ];
       if (plot !== undefined) lines.push('', `plot written to ${plot}`);
       if (outDir !== undefined) {
@@ -130,6 +126,30 @@ function chart(r: TimeseriesResult) {
     ],
     { title: `sine + noise: ${r.tau}-window MLP predictions` },
   );
+}
+
+/**
+ * The MSE table, each row saying which steps t it scores: the 1-step error is
+ * reported on the training windows and on the held-out ones, and again in the
+ * k-step block, whose rows all score the same start points (training and held-out
+ * together, ending maxSteps − 1 before T so every k has a target). That is why
+ * the k-step block's 1-step MSE differs from both rows above it.
+ */
+function mseTable(r: TimeseriesResult): string[] {
+  const { tau, numTrain, x } = r;
+  const T = x.length;
+  const split = tau + numTrain;
+  const row = (label: string, mse: number): string => `${label.padEnd(44)}${mse.toFixed(4)}`;
+  const rows = r.kStep[0]?.predictions.length ?? 0;
+  return [
+    `${'prediction'.padEnd(44)}MSE`,
+    row(`1-step, training windows (t = ${tau}..${split - 1})`, r.oneStepTrainMse),
+    row(`1-step, held-out windows (t = ${split}..${T - 1})`, r.oneStepTestMse),
+    row(`fed back from t = ${split} to ${T - 1}`, r.multistepMse),
+    `k-step ahead on the same ${rows} windows for every k (1-step targets t = ${tau}..${tau + rows - 1}),`,
+    'training and held-out together: its 1-step MSE differs from both 1-step rows above',
+    ...r.kStep.map((s) => row(`  ${s.k}-step`, s.mse)),
+  ];
 }
 
 async function writeOutput(path: string, text: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { mkdir, readdir, writeFile, appendFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, stat, writeFile, appendFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BATCH_SAMPLINGS } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
 import { fileEntry } from '@seqlm/core/manifest';
@@ -15,6 +16,7 @@ import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
 import { perplexityChartSpec } from '../../lm/perplexity-chart.ts';
 import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
 import { assertResumable, DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { skippedRuntimesLine } from '../../onnx/verify.ts';
 import { renderSvg } from '../../plot/index.ts';
 import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
@@ -32,14 +34,36 @@ export function positiveNumber(name: string, raw: string | undefined, fallback?:
   return value;
 }
 
-/** A number in [min, max) (or [min, max] when `inclusiveMax`), or `fallback` when absent. */
-export function numberIn(name: string, raw: string | undefined, min: number, max: number, fallback: number, inclusiveMax = false): number {
+/** An interval of allowed values; an open end excludes its bound. */
+export interface Interval {
+  min: number;
+  max: number;
+  minOpen?: boolean;
+  maxOpen?: boolean;
+}
+
+/** `(0, 0.5]`: the one spelling of an interval, for `--help` and for the error alike. */
+export function formatInterval(i: Interval): string {
+  return `${i.minOpen === true ? '(' : '['}${i.min}, ${i.max}${i.maxOpen === true ? ')' : ']'}`;
+}
+
+/** A number in `interval`, or `fallback` when absent. */
+export function numberInInterval(name: string, raw: string | undefined, interval: Interval, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = raw.trim() === '' ? NaN : Number(raw);
-  const ok = Number.isFinite(value) && value >= min && (inclusiveMax ? value <= max : value < max);
-  if (!ok) throw usageError(`--${name} must be a number in [${min}, ${max}${inclusiveMax ? ']' : ')'} (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
+  const { min, max, minOpen = false, maxOpen = false } = interval;
+  const ok = Number.isFinite(value) && (minOpen ? value > min : value >= min) && (maxOpen ? value < max : value <= max);
+  if (!ok) throw usageError(`--${name} must be a number in ${formatInterval(interval)} (got ${JSON.stringify(raw)})`, { flag: name, value: raw });
   return value;
 }
+
+/** A number in [min, max) (or [min, max] when `inclusiveMax`), or `fallback` when absent. */
+export function numberIn(name: string, raw: string | undefined, min: number, max: number, fallback: number, inclusiveMax = false): number {
+  return numberInInterval(name, raw, { min, max, maxOpen: !inclusiveMax }, fallback);
+}
+
+/** The validation split: something must be held out, and at most half. */
+const VAL_FRACTION: Interval = { min: 0, max: 0.5, minOpen: true };
 
 /** An integer >= 0 (digits only), or `fallback` when absent. */
 export function nonNegativeInt(name: string, raw: string | undefined, fallback: number): number {
@@ -79,7 +103,7 @@ export const train = defineCommand({
     lr: { type: 'string', valueName: 'rate', description: `Learning rate (default: ${DEFAULT_LR.sgd} for sgd as in D2L, ${DEFAULT_LR.adam} for adam)` },
     clip: { type: 'string', valueName: 'theta', description: 'Clip the global gradient norm to theta', default: String(LM_DEFAULTS.clip) },
     sampling: { type: 'string', valueName: 'kind', description: `Minibatch sampling: ${BATCH_SAMPLINGS.join(' | ')}`, default: LM_DEFAULTS.sampling },
-    'val-fraction': { type: 'string', valueName: 'f', description: 'Fraction at the end of the corpus held out for validation, in (0, 0.5]', default: '0.1' },
+    'val-fraction': { type: 'string', valueName: 'f', description: `Fraction at the end of the corpus held out for validation, in ${formatInterval(VAL_FRACTION)}`, default: '0.1' },
     patience: { type: 'string', valueName: 'n', description: 'Stop after n epochs without a better validation perplexity (default: never stop early)' },
     'init-scale': { type: 'string', valueName: 'sigma', description: 'Weights start as N(0, sigma^2)', default: String(LM_DEFAULTS.initScale) },
     seed: { type: 'string', valueName: 'n', description: 'Seed of initialisation, batching and dropout', default: String(LM_DEFAULTS.seed) },
@@ -116,8 +140,7 @@ export const train = defineCommand({
       patience: positiveInt('patience', values.patience) ?? null,
       initScale: positiveNumber('init-scale', values['init-scale'], LM_DEFAULTS.initScale),
     };
-    const valFraction = numberIn('val-fraction', values['val-fraction'], 0, 0.5, 0.1, true);
-    if (valFraction === 0) throw usageError('--val-fraction must be greater than 0');
+    const valFraction = numberInInterval('val-fraction', values['val-fraction'], VAL_FRACTION, 0.1);
     const backendChoice = choice('backend', values.backend, BACKEND_CHOICES, 'auto');
 
     const out = resolve(io.cwd, values.out);
@@ -152,20 +175,26 @@ export const train = defineCommand({
     const metricsPath = join(out, 'metrics.jsonl');
     // A resumed run rewrites the log from the checkpoint, dropping any line of the epoch that was lost.
     await writeFileAtomic(metricsPath, (resume?.meta.history ?? []).map((m) => `${JSON.stringify(m)}\n`).join(''));
-    const result = await trainLanguageModel({
-      corpus,
-      config,
-      checkpointDir,
-      resume,
-      backend: backend.label,
-      hooks: {
-        onBatch: (p) => progress.batch(p),
-        onEpoch: async (m) => {
-          progress.epoch(m, config.epochs);
-          await appendFile(metricsPath, `${JSON.stringify(m)}\n`);
+    const stopListening = onInterrupt(progress, () => interruptedMessage(checkpointDir));
+    let result: Awaited<ReturnType<typeof trainLanguageModel>>;
+    try {
+      result = await trainLanguageModel({
+        corpus,
+        config,
+        checkpointDir,
+        resume,
+        backend: backend.label,
+        hooks: {
+          onBatch: (p) => progress.batch(p),
+          onEpoch: async (m) => {
+            progress.epoch(m, config.epochs);
+            await appendFile(metricsPath, `${JSON.stringify(m)}\n`);
+          },
         },
-      },
-    });
+      });
+    } finally {
+      stopListening();
+    }
     try {
       if (result.stoppedEarly) progress.line(`seqlm: early stop: no better validation perplexity in ${config.patience} epochs`);
       const name = values.name ?? `${loaded.name}-${config.cell}`;
@@ -230,6 +259,7 @@ export const train = defineCommand({
       io.stdout.write(
         `exported ${join(out, 'model.onnx')}: ${v.runtimes.map((r) => `onnxruntime-${r}`).join(', ')} reproduce ${v.references.join(', ')} ` +
           `within ${v.maxAbsDiff.toExponential(2)} (tolerance ${v.tolerance})\n` +
+          (skippedRuntimesLine(v) === null ? '' : `${skippedRuntimesLine(v)}\n`) +
           `model written to ${join(out, MANIFEST_FILE)}\n`,
       );
     } finally {
@@ -242,11 +272,50 @@ function parameterCount(config: { cell: LmTrainConfig['cell']; vocabSize: number
   return parameterSpecs(resolveConfig(config)).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's
+ * recursive mkdir retries for minutes under a parent that refuses new entries
+ * with ENOENT (`--out /proc/x`); a single mkdir fails at once with the reason.
+ */
 async function makeDir(path: string): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true });
-  } catch (error) {
-    throw new SeqlmError('IO_ERROR', `cannot create ${path}: ${(error as Error).message}`, { path }, { cause: error });
+  const missing: string[] = [];
+  for (let dir = path; (await stat(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? null : 'other'))) === null; dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
   }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new SeqlmError('IO_ERROR', `cannot create ${dir}: ${(error as Error).message}`, { path: dir }, { cause: error });
+    }
+  }
+}
+
+/** Where an interrupted run stopped, from the checkpoint on disk: that is what --resume continues. */
+function interruptedMessage(checkpointDir: string): string {
+  let done = 0;
+  try {
+    done = Number((JSON.parse(readFileSync(join(checkpointDir, CHECKPOINT_FILE), 'utf8')) as { epochsDone?: unknown }).epochsDone) || 0;
+  } catch {
+    // No checkpoint yet (or one being replaced): nothing to resume from.
+  }
+  if (done === 0) return 'seqlm: interrupted in epoch 1, before the first checkpoint; run the same command again to start over';
+  return `seqlm: interrupted in epoch ${done + 1}; continue with --resume (${done === 1 ? 'epoch 1 is' : `epochs 1-${done} are`} checkpointed in ${checkpointDir})`;
+}
+
+/**
+ * While training runs, Ctrl-C ends the live progress line with where the run
+ * stopped and how to continue, then exits 130 (128 + SIGINT) as a shell expects.
+ * Checkpoints are written atomically, so the last completed epoch is intact.
+ */
+function onInterrupt(progress: ProgressReporter, message: () => string): () => void {
+  const handler = (): void => {
+    progress.line(message());
+    process.exit(130);
+  };
+  process.once('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
 }
 
