@@ -10,9 +10,10 @@
  *   node scripts/gen-models.ts [--config models.config.json] [--out src/models/generated.ts] [--strict]
  *
  * --strict exits 1 when any model is rejected (for CI and deploys); --out
- * writes the module elsewhere (the benchmark's worker uses its own models).
+ * writes the module elsewhere (the benchmark's worker uses its own models, and
+ * the tests check the production list from test/generated/production-models.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { validateManifest } from '@seqlm/core';
 import { checkSource, servedFile } from '../src/models/source.ts';
@@ -126,6 +127,7 @@ const lines = [
   `export const REJECTED_MODELS: RejectedModel[] = ${JSON.stringify(rejected, null, 2)};`,
   '',
 ];
+mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, lines.join('\n'));
 
 for (const a of accepted) console.log(`gen-models: serving ${a.id} (${a.dir})`);
