@@ -2,9 +2,9 @@ import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { allowedMethods } from './allowed-methods.ts';
 import { errorResponse, methodNotAllowed, notFound, renderError } from './errors.ts';
+import { noStoreByDefault, publicCache, requestId, securityHeaders } from './headers.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import type { ModelRegistry } from './models/registry.ts';
 import { generateRoutes } from './routes/generate.ts';
@@ -41,7 +41,9 @@ const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
 export function createApp(registry: ModelRegistry, options: AppOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const origins = options.corsOrigins ?? DEFAULT_CORS_ORIGINS;
-  app.use('*', requestId());
+  app.use('*', requestId);
+  app.use('*', securityHeaders);
+  app.use('*', noStoreByDefault);
   app.use(
     '*',
     cors({
@@ -59,6 +61,8 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
       onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  // Registered after CORS so that a 304 keeps the CORS headers (see publicCache).
+  for (const path of ['/v1/models', '/v1/models/:id', '/openapi.json']) app.use(path, publicCache());
   const deps = { registry };
   healthRoutes(app, deps);
   modelRoutes(app, deps);
