@@ -44,12 +44,18 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
   app.use('*', requestId);
   app.use('*', securityHeaders);
   app.use('*', noStoreByDefault);
+  // CORS answers OPTIONS on any path; on one no route has, it is 404 like every other method.
+  let allowOf: (path: string) => string[] = () => [];
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'OPTIONS' && allowOf(c.req.path).length === 0) return notFound(c);
+    await next();
+  });
   app.use(
     '*',
     cors({
       origin: (origin) => (origins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type'],
+      allowHeaders: ['Content-Type', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id'],
       maxAge: 86_400,
     }),
@@ -70,7 +76,7 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
   generateRoutes(app, deps);
   scoreRoutes(app, deps);
   openapiRoutes(app);
-  const allowOf = allowedMethods(app.routes);
+  allowOf = allowedMethods(app.routes);
   app.notFound((c) => {
     const allow = allowOf(c.req.path);
     return allow.length > 0 && !allow.includes(c.req.method) ? methodNotAllowed(c, allow) : notFound(c);
