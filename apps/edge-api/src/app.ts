@@ -7,6 +7,7 @@ import { errorResponse, methodNotAllowed, notFound, renderError } from './errors
 import { noStoreByDefault, publicCache, requestId, securityHeaders } from './headers.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import type { ModelRegistry } from './models/registry.ts';
+import { rateLimit, type RateLimitOptions } from './rate-limit.ts';
 import { generateRoutes } from './routes/generate.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -17,6 +18,8 @@ import { scoreRoutes } from './routes/score.ts';
 export interface AppOptions {
   /** Origins allowed by CORS (the playground's); default: the Vite dev server's. */
   corsOrigins?: readonly string[];
+  /** Per-client limits on /v1 (Cloudflare's Rate Limiting binding); none when absent. */
+  rateLimit?: RateLimitOptions;
 }
 
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -60,6 +63,8 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
       maxAge: 86_400,
     }),
   );
+  // After CORS, so preflights are not counted and a 429 is readable by the playground.
+  if (options.rateLimit !== undefined) app.use('/v1/*', rateLimit(options.rateLimit));
   app.use(
     '/v1/*',
     bodyLimit({

@@ -1,11 +1,22 @@
 import { createApp, DEFAULT_CORS_ORIGINS } from './app.ts';
 import { ModelRegistry, type RejectedModel } from './models/registry.ts';
 import type { ModelSource } from './models/source.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 /** The bindings and vars of wrangler.jsonc the worker reads. */
 export interface Env {
   /** Comma-separated origins allowed by CORS (wrangler.jsonc `vars`). */
   CORS_ORIGINS?: string;
+  /** Rate Limiting binding (`ratelimits`, production environment only); without it nothing is limited. */
+  RATE_LIMITER?: RateLimiter;
+  /** The RATE_LIMITER binding's period in seconds (a var beside it), sent as Retry-After; default 60. */
+  RATE_LIMIT_PERIOD?: string;
+}
+
+/** A whole number of seconds from the var; anything else falls back to 60, the longest period Cloudflare allows. */
+function periodOf(value: string | undefined): number {
+  const seconds = Number(value);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 60;
 }
 
 /**
@@ -21,6 +32,7 @@ export function createWorker(sources: readonly ModelSource[], rejected: readonly
     fetch(request, env, ctx) {
       app ??= createApp(registry, {
         corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((o) => o.trim()) : DEFAULT_CORS_ORIGINS,
+        ...(env.RATE_LIMITER !== undefined ? { rateLimit: { limiter: env.RATE_LIMITER, periodSeconds: periodOf(env.RATE_LIMIT_PERIOD) } } : {}),
       });
       return app.fetch(request, env, ctx);
     },
