@@ -2,7 +2,9 @@
  * Writes src/models/generated.ts from models.config.json: for every listed
  * model directory, the manifest is validated against the schema and the served
  * file (the ONNX graph or the n-gram file) against the manifest's size and
- * sha256, with the same `checkSource` the worker runs again at first load.
+ * sha256, with the same `checkSource` the worker runs on a model it did not
+ * get from this script. The bytes checked here are the bytes bundled, so the
+ * sources are marked `verified: 'build'` and not hashed again on a cold start.
  * Valid models are imported statically so wrangler bundles them (.onnx and
  * .ngram through `Data` rules in wrangler.jsonc); invalid ones are reported
  * here and listed in the module as rejected, never served.
@@ -120,7 +122,7 @@ const lines = [
   '',
   'export const MODEL_SOURCES: ModelSource[] = [',
   ...accepted.map(
-    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${JSON.stringify(a.served)}: file${i} } },`,
+    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${JSON.stringify(a.served)}: file${i} }, verified: 'build' },`,
   ),
   '];',
   '',
