@@ -172,13 +172,21 @@ async function cpuPerRequest(pids: number[], path: string, body: unknown, runs: 
   return (cpuMsOf(pids) - before) / runs;
 }
 
+async function cpuPerGet(pids: number[], path: string, runs: number): Promise<number> {
+  const before = cpuMsOf(pids);
+  for (let i = 0; i < runs; i++) await (await fetch(`${BASE}${path}`)).arrayBuffer();
+  return (cpuMsOf(pids) - before) / runs;
+}
+
 const CPU_GOAL_MS = 8;
 const CPU_RUNS = 120;
 
 async function cpuRows(pgid: number): Promise<BenchRow[]> {
   const pids = workerdPids(pgid);
   if (pids.length === 0) return [{ name: 'CPU per request', value: Number.NaN, unit: 'ms', note: 'no workerd process found in /proc (not Linux?)' }];
-  const rows: BenchRow[] = [];
+  // The fixed cost every request pays (HTTP, Hono, middleware) without any model work.
+  const health = await cpuPerGet(pids, '/health', CPU_RUNS);
+  const rows: BenchRow[] = [{ name: 'CPU per request: GET /health (no model work: the fixed cost)', value: health, unit: 'ms', note: `workerd process CPU over ${CPU_RUNS} requests` }];
   const perKind: Record<string, number> = {};
   for (const { name, path, body } of maxRequests()) {
     const ms = await cpuPerRequest(pids, path, body, CPU_RUNS);
