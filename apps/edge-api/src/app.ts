@@ -72,6 +72,13 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
       onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  // Models outside the bundle (R2) are listed once their manifests are read: the first such request reads them.
+  for (const path of ['/health', '/v1/*']) {
+    app.use(path, async (_c, next) => {
+      await registry.ready();
+      await next();
+    });
+  }
   // Registered after CORS so that a 304 keeps the CORS headers (see publicCache).
   for (const path of ['/v1/models', '/v1/models/:id', '/openapi.json']) app.use(path, publicCache());
   const deps = { registry };

@@ -1,5 +1,6 @@
 import { createApp, DEFAULT_CORS_ORIGINS } from './app.ts';
 import { ModelRegistry, type RejectedModel } from './models/registry.ts';
+import { r2Model, type R2ModelRef } from './models/r2-source.ts';
 import type { ModelSource } from './models/source.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -20,17 +21,19 @@ function periodOf(value: string | undefined): number {
 }
 
 /**
- * The Workers entry over a list of bundled models: one registry per isolate
- * (module scope of the caller), so every ONNX session and n-gram trie is
- * built once and reused; the app is made on the first request, when `env` is known.
- * src/index.ts serves models.config.json's models; the tests build the same worker over their own.
+ * The Workers entry over the configured models (bundled, and R2 ones read
+ * through the bucket bindings): one registry and app per isolate, made on
+ * the first request, when `env` is known, so every ONNX session and n-gram
+ * trie is built once and reused. src/index.ts serves models.config.json's
+ * models; the tests build the same worker over their own.
  */
-export function createWorker(sources: readonly ModelSource[], rejected: readonly RejectedModel[] = []): ExportedHandler<Env> {
-  const registry = new ModelRegistry(sources, rejected);
+export function createWorker(sources: readonly ModelSource[], rejected: readonly RejectedModel[] = [], r2Models: readonly R2ModelRef[] = []): ExportedHandler<Env> {
   let app: ReturnType<typeof createApp> | undefined;
   return {
     fetch(request, env, ctx) {
-      app ??= createApp(registry, {
+      // R2 models need the bucket bindings, which only a request's env carries.
+      const bindings = env as unknown as Record<string, unknown>;
+      app ??= createApp(new ModelRegistry(sources, rejected, r2Models.map((ref) => r2Model(ref, bindings))), {
         corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((o) => o.trim()) : DEFAULT_CORS_ORIGINS,
         ...(env.RATE_LIMITER !== undefined ? { rateLimit: { limiter: env.RATE_LIMITER, periodSeconds: periodOf(env.RATE_LIMIT_PERIOD) } } : {}),
       });
