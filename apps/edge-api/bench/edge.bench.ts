@@ -35,7 +35,14 @@ function prepareWorker(): void {
   mkdirSync(workDir, { recursive: true });
   writeFileSync(
     join(workDir, 'models.config.json'),
-    JSON.stringify({ models: [join(workDir, 'models', BENCH_MODEL_ID), resolve(appDir, 'test', 'fixtures', 'ngram-char3')] }),
+    JSON.stringify({
+      models: [
+        join(workDir, 'models', BENCH_MODEL_ID),
+        resolve(appDir, 'test', 'fixtures', 'ngram-char3'),
+        // The same GRU again, read from wrangler dev's local R2 instead of the bundle.
+        { id: R2_MODEL_ID, r2: { binding: 'MODELS', prefix: `${BENCH_MODEL_ID}/` } },
+      ],
+    }),
   );
   const gen = spawnSync(process.execPath, ['scripts/gen-models.ts', '--config', join(workDir, 'models.config.json'), '--out', join(workDir, 'generated.ts'), '--strict'], {
     cwd: appDir,
@@ -46,19 +53,40 @@ function prepareWorker(): void {
     join(workDir, 'worker.ts'),
     [
       "import { createApp } from '../../src/app.ts';",
+      "import { r2Model } from '../../src/models/r2-source.ts';",
       "import { ModelRegistry } from '../../src/models/registry.ts';",
       "import { benchRoutes } from '../../bench/bench-routes.ts';",
-      "import { MODEL_SOURCES, REJECTED_MODELS } from './generated.ts';",
-      'const registry = new ModelRegistry(MODEL_SOURCES, REJECTED_MODELS);',
-      'const app = createApp(registry);',
-      'benchRoutes(app, registry);',
-      'export default app;',
+      "import { MODEL_SOURCES, R2_MODELS, REJECTED_MODELS } from './generated.ts';",
+      'let app;',
+      'export default {',
+      '  fetch(request, env, ctx) {',
+      '    if (app === undefined) {',
+      '      const registry = new ModelRegistry(MODEL_SOURCES, REJECTED_MODELS, R2_MODELS.map((ref) => r2Model(ref, env)));',
+      '      app = createApp(registry);',
+      '      benchRoutes(app, registry);',
+      '    }',
+      '    return app.fetch(request, env, ctx);',
+      '  },',
+      '};',
       '',
     ].join('\n'),
   );
   const config = JSON.parse(readFileSync(join(appDir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
-  writeFileSync(join(workDir, 'wrangler.jsonc'), JSON.stringify({ ...config, name: 'seqlm-edge-api-bench', main: 'worker.ts', $schema: undefined }, null, 2));
+  writeFileSync(
+    join(workDir, 'wrangler.jsonc'),
+    JSON.stringify({ ...config, name: 'seqlm-edge-api-bench', main: 'worker.ts', $schema: undefined, r2_buckets: [{ binding: 'MODELS', bucket_name: R2_BUCKET }] }, null, 2),
+  );
+  // Into wrangler dev's local R2 (workDir/.wrangler/state), with the upload script the README gives.
+  const upload = spawnSync(
+    process.execPath,
+    [resolve(appDir, 'scripts', 'r2-upload.ts'), join(workDir, 'models', BENCH_MODEL_ID), `${R2_BUCKET}/${BENCH_MODEL_ID}/`, '--local', '--config', join(workDir, 'wrangler.jsonc')],
+    { cwd: workDir, env, encoding: 'utf8' },
+  );
+  if (upload.status !== 0) throw new Error(`r2-upload failed: ${upload.stderr}`);
 }
+
+const R2_MODEL_ID = `${BENCH_MODEL_ID}-r2`;
+const R2_BUCKET = 'seqlm-bench';
 
 /** The production upload: models.config.json's models (whichever are trained) in the `production` environment. */
 function bundleSize(): BenchRow[] {
@@ -203,14 +231,14 @@ async function cpuRows(pgid: number): Promise<BenchRow[]> {
  * CPU is the workerd processes' over that request alone (module evaluation at
  * startup is billed to the startup limit, not the request); wall is as the client saw it.
  */
-async function coldStart(): Promise<{ cpuMs: number; wallMs: number }> {
+async function coldStart(model: string): Promise<{ cpuMs: number; wallMs: number }> {
   const { child } = await startDev();
   try {
     const pids = workerdPids(child.pid as number);
     await new Promise((r) => setTimeout(r, 500)); // let startup work settle before the CPU baseline
     const before = cpuMsOf(pids);
     const t0 = performance.now();
-    const first = await postJson(`/v1/models/${BENCH_MODEL_ID}/next`, { text: PROMPT });
+    const first = await postJson(`/v1/models/${model}/next`, { text: PROMPT });
     const wallMs = performance.now() - t0;
     if (first.status !== 200) throw new Error(`first request failed: ${JSON.stringify(first.json)}`);
     return { cpuMs: cpuMsOf(pids) - before, wallMs };
@@ -253,7 +281,11 @@ export default async function edgeBench(): Promise<BenchRow[]> {
   prepareWorker();
   const rows: BenchRow[] = [...bundleSize()];
   const colds: { cpuMs: number; wallMs: number }[] = [];
-  for (let i = 0; i < COLD_STARTS; i++) colds.push(await coldStart());
+  const r2Colds: { cpuMs: number; wallMs: number }[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    colds.push(await coldStart(BENCH_MODEL_ID));
+    r2Colds.push(await coldStart(R2_MODEL_ID));
+  }
   rows.push(
     {
       name: `cold first request: CPU of the first /next on ${BENCH_MODEL_ID} in a fresh isolate (median of ${COLD_STARTS})`,
@@ -263,6 +295,13 @@ export default async function edgeBench(): Promise<BenchRow[]> {
       note: `workerd CPU, 10 ms ticks; runs: ${colds.map((c) => c.cpuMs.toFixed(0)).join(', ')} ms`,
     },
     { name: 'cold first request: wall time (median)', value: median(colds.map((c) => c.wallMs)), unit: 'ms', goal: { op: '<=', value: 300 }, note: 'as the client sees it, through wrangler dev' },
+    {
+      name: `R2 cold load: CPU of the first /next on ${R2_MODEL_ID} (the same GRU from local R2, median of ${COLD_STARTS})`,
+      value: median(r2Colds.map((c) => c.cpuMs)),
+      unit: 'ms',
+      note: `manifest + ${BENCH_MODEL_ID}/model.onnx read from R2 and hashed, then as bundled; runs: ${r2Colds.map((c) => c.cpuMs.toFixed(0)).join(', ')} ms`,
+    },
+    { name: 'R2 cold load: wall time (median)', value: median(r2Colds.map((c) => c.wallMs)), unit: 'ms', note: "wrangler dev's local R2 (a file on disk): Cloudflare's R2 adds network time" },
   );
   const { child, readyMs } = await startDev();
   try {

@@ -17,9 +17,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { validateManifest } from '@seqlm/core';
 import type { R2ModelRef } from '../src/models/r2-source.ts';
-import { checkSource, servedFile } from '../src/models/source.ts';
+import { checkModelDir } from './model-dir.ts';
 
 /** File types wrangler.jsonc bundles as `Data` modules; a served file must have one of them. */
 export const DATA_EXTENSIONS = ['.onnx', '.ngram'];
@@ -98,29 +97,12 @@ for (const item of config.models as ConfigEntry[]) {
     reject(`another configured directory is also named "${id}"`);
     continue;
   }
-  const manifestPath = resolve(abs, 'manifest.json');
-  if (!existsSync(manifestPath)) {
-    reject(`${dir}/manifest.json does not exist`);
-    continue;
-  }
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (error) {
-    reject(`manifest.json is not valid JSON: ${(error as Error).message}`);
-    continue;
-  }
-  const result = validateManifest(manifest);
-  const served = result.ok ? servedFile(result.manifest) : undefined;
-  const filePath = served === undefined ? undefined : resolve(abs, served);
-  const files: Record<string, Uint8Array> = {};
-  if (served !== undefined && filePath !== undefined && existsSync(filePath)) files[served] = readFileSync(filePath);
-  const check = checkSource({ manifest, files });
+  const check = checkModelDir(abs, dir);
   if (!check.ok) {
     reject(check.reason);
     continue;
   }
-  if (served === undefined || filePath === undefined) continue; // checkSource already refused these
+  const { manifestPath, served, filePath } = check;
   if (!DATA_EXTENSIONS.some((ext) => served.endsWith(ext))) {
     reject(`${served}: only ${DATA_EXTENSIONS.join(', ')} files are bundled (see the Data rules in wrangler.jsonc)`);
     continue;
