@@ -2,7 +2,9 @@
  * Writes src/models/generated.ts from models.config.json: for every listed
  * model directory, the manifest is validated against the schema and the served
  * file (the ONNX graph or the n-gram file) against the manifest's size and
- * sha256, with the same `checkSource` the worker runs again at first load.
+ * sha256, with the same `checkSource` the worker runs on a model it did not
+ * get from this script. The bytes checked here are the bytes bundled, so the
+ * sources are marked `verified: 'build'` and not hashed again on a cold start.
  * Valid models are imported statically so wrangler bundles them (.onnx and
  * .ngram through `Data` rules in wrangler.jsonc); invalid ones are reported
  * here and listed in the module as rejected, never served.
@@ -10,12 +12,13 @@
  *   node scripts/gen-models.ts [--config models.config.json] [--out src/models/generated.ts] [--strict]
  *
  * --strict exits 1 when any model is rejected (for CI and deploys); --out
- * writes the module elsewhere (the benchmark's worker uses its own models).
+ * writes the module elsewhere (the benchmark's worker uses its own models, and
+ * the tests check the production list from test/generated/production-models.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { validateManifest } from '@seqlm/core';
-import { checkSource, servedFile } from '../src/models/source.ts';
+import type { R2ModelRef } from '../src/models/r2-source.ts';
+import { checkModelDir } from './model-dir.ts';
 
 /** File types wrangler.jsonc bundles as `Data` modules; a served file must have one of them. */
 export const DATA_EXTENSIONS = ['.onnx', '.ngram'];
@@ -39,22 +42,42 @@ const configPath = option('--config', 'models.config.json');
 const outPath = option('--out', 'src/models/generated.ts');
 const modelsDir = resolve(appDir, 'src', 'models');
 
-/** A directory path, or `{dir, optional}`: an optional directory that does not exist yet (a model `npm start` trains) is skipped, not rejected. */
-type ConfigEntry = string | { dir: string; optional?: boolean };
+/**
+ * A directory path, or `{dir, optional}`: an optional directory that does not exist yet (a model `npm start` trains)
+ * is skipped, not rejected. Or `{id, r2: {binding, prefix}}`: a model directory in an R2 bucket, read by the worker.
+ */
+type DirEntry = string | { dir: string; optional?: boolean };
+type ConfigEntry = DirEntry | { id: string; r2: { binding: string; prefix: string } };
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const isR2Entry = (m: unknown): m is Extract<ConfigEntry, { r2: unknown }> => {
+  const r2 = (m as { r2?: { binding?: unknown; prefix?: unknown } } | null)?.r2;
+  return typeof (m as { id?: unknown }).id === 'string' && typeof r2?.binding === 'string' && typeof r2.prefix === 'string';
+};
 const isEntry = (m: unknown): m is ConfigEntry =>
   typeof m === 'string' ||
-  (typeof m === 'object' && m !== null && typeof (m as { dir?: unknown }).dir === 'string' && ['undefined', 'boolean'].includes(typeof (m as { optional?: unknown }).optional));
+  (typeof m === 'object' && m !== null && typeof (m as { dir?: unknown }).dir === 'string' && ['undefined', 'boolean'].includes(typeof (m as { optional?: unknown }).optional)) ||
+  (typeof m === 'object' && m !== null && isR2Entry(m));
 
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as { models?: unknown };
 if (!Array.isArray(config.models) || !config.models.every(isEntry)) {
-  console.error(`${configPath}: "models" must be an array of directory paths or {"dir", "optional"} objects`);
+  console.error(`${configPath}: "models" must be an array of directory paths, {"dir", "optional"} or {"id", "r2": {"binding", "prefix"}} objects`);
   process.exit(1);
 }
 
 const accepted: Accepted[] = [];
 const rejected: { id: string; dir: string; reason: string }[] = [];
 const skipped: string[] = [];
+const r2Models: R2ModelRef[] = [];
 for (const item of config.models as ConfigEntry[]) {
+  if (typeof item !== 'string' && 'r2' in item) {
+    const { id, r2 } = item;
+    const dir = `r2://${r2.binding}/${r2.prefix}`;
+    if (!ID.test(id)) rejected.push({ id, dir, reason: `"${id}" is not usable as a URL id (letters, digits, ".", "_", "-")` });
+    else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(r2.binding)) rejected.push({ id, dir, reason: `"${r2.binding}" is not a binding name` });
+    else if (!/^([^/]+\/)+$/.test(r2.prefix)) rejected.push({ id, dir, reason: `the prefix "${r2.prefix}" must be a key prefix ending in "/"` });
+    else r2Models.push({ id, binding: r2.binding, prefix: r2.prefix });
+    continue;
+  }
   const entry = typeof item === 'string' ? item : item.dir;
   const abs = resolve(dirname(configPath), entry);
   if (typeof item !== 'string' && item.optional === true && !existsSync(abs)) {
@@ -66,37 +89,20 @@ for (const item of config.models as ConfigEntry[]) {
   const reject = (reason: string): void => {
     rejected.push({ id, dir, reason });
   };
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
+  if (!ID.test(id)) {
     reject(`the directory name "${id}" is not usable as a URL id (letters, digits, ".", "_", "-")`);
     continue;
   }
-  if (accepted.some((a) => a.id === id) || rejected.some((r) => r.id === id)) {
+  if (accepted.some((a) => a.id === id) || rejected.some((r) => r.id === id) || r2Models.some((r) => r.id === id)) {
     reject(`another configured directory is also named "${id}"`);
     continue;
   }
-  const manifestPath = resolve(abs, 'manifest.json');
-  if (!existsSync(manifestPath)) {
-    reject(`${dir}/manifest.json does not exist`);
-    continue;
-  }
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (error) {
-    reject(`manifest.json is not valid JSON: ${(error as Error).message}`);
-    continue;
-  }
-  const result = validateManifest(manifest);
-  const served = result.ok ? servedFile(result.manifest) : undefined;
-  const filePath = served === undefined ? undefined : resolve(abs, served);
-  const files: Record<string, Uint8Array> = {};
-  if (served !== undefined && filePath !== undefined && existsSync(filePath)) files[served] = readFileSync(filePath);
-  const check = checkSource({ manifest, files });
+  const check = checkModelDir(abs, dir);
   if (!check.ok) {
     reject(check.reason);
     continue;
   }
-  if (served === undefined || filePath === undefined) continue; // checkSource already refused these
+  const { manifestPath, served, filePath } = check;
   if (!DATA_EXTENSIONS.some((ext) => served.endsWith(ext))) {
     reject(`${served}: only ${DATA_EXTENSIONS.join(', ')} files are bundled (see the Data rules in wrangler.jsonc)`);
     continue;
@@ -112,6 +118,7 @@ const lines = [
   '// Generated by scripts/gen-models.ts from models.config.json; do not edit.',
   `import type { ModelSource } from '${importPath(resolve(modelsDir, 'source.ts'))}';`,
   `import type { RejectedModel } from '${importPath(resolve(modelsDir, 'registry.ts'))}';`,
+  `import type { R2ModelRef } from '${importPath(resolve(modelsDir, 'r2-source.ts'))}';`,
   ...accepted.flatMap((a, i) => [
     `import manifest${i} from '${importPath(a.manifestPath)}' with { type: 'json' };`,
     `import file${i} from '${importPath(a.filePath)}';`,
@@ -119,16 +126,21 @@ const lines = [
   '',
   'export const MODEL_SOURCES: ModelSource[] = [',
   ...accepted.map(
-    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${JSON.stringify(a.served)}: file${i} } },`,
+    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${JSON.stringify(a.served)}: file${i} }, verified: 'build' },`,
   ),
   '];',
   '',
   `export const REJECTED_MODELS: RejectedModel[] = ${JSON.stringify(rejected, null, 2)};`,
   '',
+  '// Read from R2 by the worker on first use (src/models/r2-source.ts), not bundled.',
+  `export const R2_MODELS: R2ModelRef[] = ${JSON.stringify(r2Models, null, 2)};`,
+  '',
 ];
+mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, lines.join('\n'));
 
 for (const a of accepted) console.log(`gen-models: serving ${a.id} (${a.dir})`);
+for (const r of r2Models) console.log(`gen-models: serving ${r.id} from R2 (r2://${r.binding}/${r.prefix}), checked when first used`);
 for (const dir of skipped) console.log(`gen-models: skipping optional ${dir} (not built yet)`);
 for (const r of rejected) console.error(`gen-models: NOT serving ${r.id} (${r.dir}): ${r.reason}`);
 if (rejected.length > 0 && args.includes('--strict')) process.exit(1);

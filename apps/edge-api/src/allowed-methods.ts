@@ -6,7 +6,7 @@ import type { RouterRoute } from 'hono/types';
  * (RFC 9110 §15.5.6) instead of 404. Middleware (`app.use`, method ALL) is not
  * a route. Our paths use plain `:param` segments only, each one path segment.
  * HEAD is listed with GET because Hono answers it with the GET handler, and
- * OPTIONS everywhere because the CORS middleware answers it on every path.
+ * OPTIONS on every known path because the CORS middleware answers it there.
  */
 export function allowedMethods(routes: readonly Pick<RouterRoute, 'method' | 'path'>[]): (path: string) => string[] {
   const patterns: { pattern: RegExp; method: string }[] = [];

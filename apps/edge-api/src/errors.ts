@@ -23,6 +23,7 @@ export const STATUS_BY_CODE = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VOCAB_OOV: 422,
+  RATE_LIMITED: 429,
   // A model whose files failed validation when first loaded is never served.
   MODEL_UNAVAILABLE: 503,
   MANIFEST_INVALID: 503,

@@ -101,6 +101,27 @@ export const GenerateResponse = z
   })
   .openapi('GenerateResponse');
 
+/** `event: token` of a /generate stream, one per token (its SSE `id` is the index). */
+export const GenerateTokenEvent = z
+  .object({
+    index: z.int().openapi({ description: 'Position among the generated tokens, from 0; also the event id.' }),
+    id: z.int(),
+    token: z.string(),
+    logProb,
+  })
+  .openapi('GenerateTokenEvent', { description: 'data of each `event: token`, in order; `id:` is the index.' });
+
+/** `event: done`, last: the JSON answer without the per-token arrays, which the token events carried. */
+export const GenerateDoneEvent = GenerateResponse.omit({ ids: true, tokens: true, logProbs: true })
+  .extend({ count: z.int().openapi({ description: 'Token events sent.' }) })
+  .openapi('GenerateDoneEvent', { description: 'data of the one `event: done` that ends a stream after its token events.' });
+
+/** The body of a /generate answer with `stream: true`; the event payloads are the schemas named in its description. */
+export const GenerateEventStream = z.string().openapi({
+  description:
+    'Server-Sent Events: `event: token` per token (data: GenerateTokenEvent, `id:` its index), then one `event: done` (data: GenerateDoneEvent). A failure after the first event ends the stream with one `event: error` whose data is the Error envelope, requestId included.',
+});
+
 export const ScoreResponse = z
   .object({
     model: z.string(),

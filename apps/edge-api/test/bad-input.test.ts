@@ -127,9 +127,40 @@ describe('bad input gets a 4xx with the error envelope', () => {
     await expectError(await post(NEXT, ''), 400, 'MALFORMED_JSON');
   });
 
-  it('JSON with a charset parameter is accepted', async () => {
-    const res = await post(NEXT, { text: 'the' }, { 'content-type': 'application/json; charset=utf-8' });
-    expect(res.status).toBe(200);
+  it('application/json is accepted alone or with charset=utf-8, in any case', async () => {
+    const accepted = [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON; Charset=UTF-8',
+      'application/json;charset="utf-8"',
+      ' application/json;\tcharset=utf-8 ',
+    ];
+    for (const type of accepted) {
+      for (const [path, body] of [[NEXT, { text: 'the' }], [SCORE, { text: 'the' }], [GENERATE, { prompt: 'the', maxTokens: 2 }]] as const) {
+        expect((await post(path, body, { 'content-type': type })).status, `${type} ${path}`).toBe(200);
+      }
+    }
+  });
+
+  it('any other Content-Type is 415, JSON-like types and other charsets included', async () => {
+    const refused = [
+      'application/json; charset=utf-16',
+      'application/json; charset=iso-8859-1',
+      'application/vnd.api+json',
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/json; foo=bar',
+      'application/json; charset=utf-8; foo=bar',
+      'application/json; charset=utf-8; charset=utf-8',
+      'application/jsonx',
+      'text/json',
+      'application/*',
+    ];
+    for (const type of refused) {
+      for (const path of [NEXT, GENERATE, SCORE]) {
+        await expectError(await post(path, { text: 'the', prompt: 'the', maxTokens: 1 }, { 'content-type': type }), 415, 'UNSUPPORTED_MEDIA_TYPE', /charset=utf-8/);
+      }
+    }
   });
 
   it('characters outside the vocabulary are normalised, then mapped to <unk> and counted', async () => {
@@ -186,7 +217,15 @@ describe('bad input gets a 4xx with the error envelope', () => {
     expect((await post(NEXT, { text: 'the' })).status).toBe(200);
   });
 
-  it('a path no route has is still 404 NOT_FOUND, whatever the method', async () => {
+  it('a path no route has is still 404 NOT_FOUND, whatever the method, OPTIONS included', async () => {
+    const preflight = { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' };
+    for (const headers of [{}, preflight]) {
+      const res = await SELF.fetch(`${BASE}/v1/nothing/here`, { method: 'OPTIONS', headers });
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      await expectError(res, 404, 'NOT_FOUND');
+    }
+    // A known path still answers the preflight.
+    expect((await SELF.fetch(`${BASE}${NEXT}`, { method: 'OPTIONS', headers: preflight })).status).toBe(204);
     for (const method of ['GET', 'POST', 'PUT']) {
       const res = await SELF.fetch(`${BASE}/v1/nothing/here`, { method });
       expect(res.headers.get('allow')).toBeNull();

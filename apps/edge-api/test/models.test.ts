@@ -70,7 +70,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths['/v1/models/{id}/next']!)).toEqual(['post']);
     // Every status a route answers with is documented: GET /v1/models/{id} is 400 for an over-long id.
     const one = doc.paths['/v1/models/{id}']!.get as { responses: Record<string, unknown> };
-    expect(Object.keys(one.responses).sort()).toEqual(['200', '400', '404', '503']);
+    expect(Object.keys(one.responses).sort()).toEqual(['200', '400', '404', '405', '503']);
     const gen = doc.components.schemas.GenerateRequest!;
     expect(gen.required?.sort()).toEqual(['maxTokens', 'prompt']);
     expect(gen.properties.maxTokens).toMatchObject({ minimum: 1, maximum: MAX_GENERATE_TOKENS });
@@ -79,6 +79,36 @@ describe('GET /openapi.json', () => {
     expect(doc.components.schemas.NextRequest!.properties.text).toMatchObject({ maxLength: MAX_TEXT_CHARS });
     expect(doc.components.schemas.NextRequest!.properties.text!.description).toMatch(/code points/);
     expect(doc.components.schemas.Error).toBeDefined();
+  });
+
+  it('documents 405 with its Allow header on every operation, and the Content-Type rule', async () => {
+    const doc = (await (await SELF.fetch(`${BASE}/openapi.json`)).json()) as {
+      info: { description: string };
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: unknown }> }>>;
+    };
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(op.responses['405'], `${method} ${path}`).toBeDefined();
+        expect(op.responses['405']!.headers, `${method} ${path}`).toHaveProperty('Allow');
+      }
+    }
+    expect(Object.keys(doc.paths['/v1/models/{id}/generate']!.post!.responses)).toContain('415');
+    expect(doc.info.description).toMatch(/charset=utf-8/);
+    expect(doc.info.description).toMatch(/OPTIONS on an unknown path is 404/);
+  });
+
+  it('documents the events of a /generate stream: token, done and error', async () => {
+    const doc = (await (await SELF.fetch(`${BASE}/openapi.json`)).json()) as {
+      info: { description: string };
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+    };
+    const token = doc.components.schemas.GenerateTokenEvent!;
+    expect(Object.keys(token.properties).sort()).toEqual(['id', 'index', 'logProb', 'token']);
+    const done = doc.components.schemas.GenerateDoneEvent!;
+    expect(Object.keys(done.properties).sort()).toEqual(['count', 'finishReason', 'input', 'model', 'text', 'totalLogProb']);
+    expect(done.required?.sort()).toEqual(['count', 'finishReason', 'input', 'model', 'text', 'totalLogProb']);
+    expect(doc.components.schemas.Error).toBeDefined();
+    for (const event of ['event: token', 'event: done', 'event: error']) expect(doc.info.description).toContain(event);
   });
 });
 

@@ -7,10 +7,12 @@ import type { ErrorBody } from './helpers.ts';
 
 const gru = MODEL_SOURCES.find((s) => s.id === 'gru-tiny')!;
 
+/** gru-tiny with one byte changed, as a source the build did not check (as a model fetched at run time would be). */
 function corrupted(): ModelSource {
   const bytes = new Uint8Array(gru.files['model.onnx'] as ArrayBuffer).slice();
   bytes[bytes.length - 10]! ^= 0xff; // same size, different sha256
-  return { ...gru, id: 'gru-corrupt', dir: 'test/gru-corrupt', files: { 'model.onnx': bytes } };
+  const { verified: _, ...unchecked } = gru;
+  return { ...unchecked, id: 'gru-corrupt', dir: 'test/gru-corrupt', files: { 'model.onnx': bytes } };
 }
 
 const json = { 'content-type': 'application/json' };
@@ -60,6 +62,20 @@ describe('a model that fails validation is never served', () => {
     expect(registry.ids()).toEqual(['gru-tiny']);
     expect(registry.rejected()).toEqual([{ id: 'gru-tiny', dir: 'elsewhere/gru-tiny', reason: 'another configured directory is also named "gru-tiny"' }]);
     await expect(registry.get('gru-tiny')).resolves.toBeDefined();
+  });
+
+  it('bundled sources were hashed at build time (gen-models), so the worker does not hash them again', async () => {
+    expect(MODEL_SOURCES.length).toBeGreaterThan(0);
+    for (const source of MODEL_SOURCES) {
+      expect(source.verified, source.id).toBe('build');
+      // The claim holds: the bundled bytes are the ones the manifest names.
+      expect(checkSource(source), source.id).toMatchObject({ ok: true });
+    }
+    // Trusted as built: the registry serves a build-verified source without hashing it,
+    // and hashes the same bytes when they do not carry the mark.
+    const changed = corrupted();
+    expect((await new ModelRegistry([{ ...changed, verified: 'build' }]).get('gru-corrupt')).id).toBe('gru-corrupt');
+    await expect(new ModelRegistry([changed]).get('gru-corrupt')).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });
 
   it('loads each model once per registry and reuses it', async () => {

@@ -10,6 +10,13 @@ export interface ModelSource {
   manifest: unknown;
   /** Bytes by manifest path (only the file the runtime reads: the ONNX graph or the n-gram file). */
   files: Record<string, ArrayBuffer | Uint8Array>;
+  /**
+   * `'build'`: scripts/gen-models.ts checked these very bytes against the
+   * manifest's size and sha256 when it bundled them, and a bundle cannot change
+   * after that, so the worker does not hash them again on the first request
+   * (tens of ms of CPU for a GRU-256). Any other source is checked at first load.
+   */
+  verified?: 'build';
 }
 
 export type ServableManifest = NeuralManifest | NgramManifest;

@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { FinishReason, GeneratedToken, LanguageModel } from '@seqlm/core/lm';
 import { describeError, errorBody } from '../errors.ts';
-import { GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
+import { GenerateEventStream, GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
 import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
 
 const route = createRoute({
@@ -19,12 +19,7 @@ const route = createRoute({
       description: 'The generated text, or with `stream: true` an event stream',
       content: {
         'application/json': { schema: GenerateResponse },
-        'text/event-stream': {
-          schema: z.string().openapi({
-            description:
-              'event: token, data: {index, id, token, logProb} per token; then event: done, data: {model, input, text, totalLogProb, finishReason, count} (the GenerateResponse without the per-token arrays ids, tokens and logProbs). A failure after the first event is event: error, data: the Error envelope with its requestId.',
-          }),
-        },
+        'text/event-stream': { schema: GenerateEventStream },
       },
     },
     ...MODEL_ERRORS,

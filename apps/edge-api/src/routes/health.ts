@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { HealthResponse } from '../schemas.ts';
-import type { App, RouteDeps } from './shared.ts';
+import { METHOD_NOT_ALLOWED, type App, type RouteDeps } from './shared.ts';
 
 const route = createRoute({
   method: 'get',
   path: '/health',
   summary: 'Liveness, the served models and any model that failed validation',
-  responses: { 200: { description: 'OK', content: { 'application/json': { schema: HealthResponse } } } },
+  responses: { 200: { description: 'OK', content: { 'application/json': { schema: HealthResponse } } }, 405: METHOD_NOT_ALLOWED },
 });
 
 export function healthRoutes(app: App, { registry }: RouteDeps): void {

@@ -2,13 +2,13 @@ import { createRoute } from '@hono/zod-openapi';
 import { MAX_MODEL_ID_CHARS } from '../limits.ts';
 import { summarize } from '../models/summary.ts';
 import { ModelList, ModelParams, ModelSummary } from '../schemas.ts';
-import { MODEL_ERRORS, errorContent, type App, type RouteDeps } from './shared.ts';
+import { METHOD_NOT_ALLOWED, MODEL_ERRORS, errorContent, type App, type RouteDeps } from './shared.ts';
 
 const list = createRoute({
   method: 'get',
   path: '/v1/models',
   summary: 'Every served model: kind, tokenizer, vocabulary size, dimensions, training metrics',
-  responses: { 200: { description: 'The served models', content: { 'application/json': { schema: ModelList } } } },
+  responses: { 200: { description: 'The served models', content: { 'application/json': { schema: ModelList } } }, 405: METHOD_NOT_ALLOWED },
 });
 
 const one = createRoute({
@@ -20,6 +20,7 @@ const one = createRoute({
     200: { description: 'The model', content: { 'application/json': { schema: ModelSummary } } },
     400: { description: `The id is longer than ${MAX_MODEL_ID_CHARS} characters`, content: errorContent },
     404: MODEL_ERRORS[404],
+    405: METHOD_NOT_ALLOWED,
     503: MODEL_ERRORS[503],
   },
 });
