@@ -78,8 +78,13 @@ export class AddKModel implements NgramModel {
     if (word === this.bos) return Number.NEGATIVE_INFINITY;
     if (h < 0) return -Math.log(this.#predictable);
     const e = this.trie.child(h, word);
-    const n = e >= 0 ? (this.counts[e] as number) : 0;
-    return Math.log(this.#prob(n, this.#totals[h] as number));
+    const c = e >= 0 ? (this.counts[e] as number) : 0;
+    const n = this.#totals[h] as number;
+    const k = this.k;
+    const V = this.#predictable;
+    // ln((c + k) / (n + kV)) as a difference of logs: a tiny k (1e-320) makes the quotient
+    // underflow to 0 while both logs stay finite, and add-k must never give probability 0.
+    return k >= 1 ? Math.log(c / k + 1) - Math.log(n / k + V) : Math.log(c + k) - Math.log(n + k * V);
   }
 
   /**

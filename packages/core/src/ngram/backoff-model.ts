@@ -107,6 +107,12 @@ export class BackoffModel implements NgramModel {
     return out;
   }
 
+  /** Whether the n-gram `words` (oldest first) is listed with a probability of its own. */
+  isListed(words: ArrayLike<number>): boolean {
+    const id = this.trie.find(words, 0, words.length);
+    return id > 0 && !Number.isNaN(this.logp10[id] as number);
+  }
+
   /** Number of n-grams of order `n` listed in the model (ARPA `ngram n=`). */
   ngramCount(n: number): number {
     const { length } = this.trie.columns();

@@ -58,7 +58,7 @@ describe('compact n-gram file', () => {
   });
 
   it('encodes a model read from ARPA, pruned prefixes included', () => {
-    const m = readArpa(['\\data\\', 'ngram 1=2', 'ngram 2=0', 'ngram 3=1', '\\1-grams:', '-0.3 x -0.1', '-0.4 y', '\\2-grams:', '\\3-grams:', '-0.01 y x y', '\\end\\'].join('\n'));
+    const m = readArpa(['\\data\\', 'ngram 1=4', 'ngram 2=0', 'ngram 3=1', '\\1-grams:', '-99 <s>', '-99 </s>', '-0.3 x -0.1', '-0.4 y', '\\2-grams:', '\\3-grams:', '-0.01 y x y', '\\end\\'].join('\n'));
     const back = decodeNgram(encodeNgram(m));
     for (const ctx of [[], [1], [2, 1], [1, 2]]) expect(back.distribution(ctx)).toEqual(m.distribution(ctx));
   });

@@ -31,7 +31,14 @@ export interface NgramBuildOptions {
   /** Share of the normalised text, from its start, to train on; the rest validates. Default 0.9. */
   trainFraction?: number;
   onProgress?: (event: NgramBuildProgress) => void;
+  /** Called as soon as a setting looks like a mistake (the build goes on); the same lines end up in `warnings`. */
+  onWarning?: (message: string) => void;
 }
+
+/** Validation sets below this many tokens give a perplexity that says little; the build warns. */
+export const MIN_VALIDATION_TOKENS = 100;
+/** Above this many possible distinct n-grams (about 100 bytes each while building) the build warns before counting. */
+export const WARN_NGRAMS = 20_000_000;
 
 export interface NgramBuildResult {
   model: TrainedNgramModel;
@@ -44,6 +51,8 @@ export interface NgramBuildResult {
   validation: TextScore;
   /** Seconds per phase. */
   timings: Record<NgramBuildPhase, number>;
+  /** Settings or data that make the result doubtful (see `onWarning`). */
+  warnings: string[];
 }
 
 /**
@@ -64,6 +73,11 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   if (!(Number.isFinite(k) && k > 0)) throw new SeqlmError('INVALID_ARGUMENT', `k must be a finite number > 0, got ${k}`, { k });
   const trainFraction = options.trainFraction ?? 0.9;
   const report = options.onProgress ?? (() => {});
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
   const timings = { tokenize: 0, count: 0, estimate: 0, validate: 0 };
   const timed = <T>(phase: NgramBuildPhase, detail: (value: T) => string, fn: () => T): T => {
     const start = performance.now();
@@ -93,6 +107,20 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   if (trainIds.length === 0 || valIds.length === 0) {
     throw new SeqlmError('CORPUS_TOO_SHORT', `the ${trainIds.length === 0 ? 'training' : 'validation'} part of the text has no ${options.tokenizer} tokens`);
   }
+  const possible = possibleNgrams(trainIds.length, vocab.size, order);
+  if (possible > WARN_NGRAMS) {
+    warn(
+      `order ${order} over ${trainIds.length} tokens may keep up to ${(possible / 1e6).toFixed(1)}M distinct n-grams ` +
+        `(about ${Math.round(possible * 1e-7) / 10} GB while building); orders above ~8 for chars or ~5 for words rarely lower perplexity`,
+    );
+  }
+  if (smoothing === 'addk' && k >= trainIds.length) {
+    // (c + k) / (n + kV) with c ≤ n ≤ T ≤ k lies within a factor (T + k) / k ≤ 2 of k / (n + kV).
+    warn(`k = ${k} outweighs all ${trainIds.length} training tokens: every probability is within a factor 2 of the uniform 1/V, the counts hardly matter`);
+  }
+  if (valIds.length < MIN_VALIDATION_TOKENS) {
+    warn(`validation holds only ${valIds.length} ${options.tokenizer} token(s): its perplexity says little; give a longer corpus`);
+  }
   const counts = timed(
     'count',
     (c) => `orders 1..${order} over ${c.tokens} tokens: ${c.trie.size - 1} distinct n-grams`,
@@ -119,7 +147,14 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
     (s) => `perplexity ${formatPerplexity(s.perplexity)} over ${s.tokens} tokens (${s.oov} OOV)`,
     () => scoreIds(model, valIds),
   );
-  return { model, trainFraction, chars, trainTokens, validation, timings };
+  return { model, trainFraction, chars, trainTokens, validation, timings, warnings };
+}
+
+/** An upper bound on the distinct n-grams of orders 1..N in T tokens over V types: Σ_n min(T − n + 1, V^n). */
+export function possibleNgrams(T: number, V: number, order: number): number {
+  let total = 0;
+  for (let n = 1; n <= order; n++) total += Math.max(0, Math.min(T - n + 1, V ** n));
+  return total;
 }
 
 /** A perplexity for people: 3 decimals, `∞` when a token had probability 0, `n/a` when undefined. */

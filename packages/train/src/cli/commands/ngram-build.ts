@@ -90,6 +90,8 @@ export const ngramBuild = defineCommand({
       ...(k !== undefined ? { k } : {}),
       trainFraction: TRAIN_FRACTION,
       onProgress: (e) => progress(e.phase, e.seconds, e.detail),
+      // Warnings show even with --quiet: each says why a number may mislead.
+      onWarning: (message) => io.stderr.write(`seqlm: warning: ${message}\n`),
     });
     const wallTimeSeconds = (performance.now() - started) / 1000;
 
@@ -195,6 +197,7 @@ function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenN
       crossEntropyBits: jsonNumber(v.crossEntropy?.bits),
     },
     files: m.files,
+    warnings: built.warnings,
     wallTimeSeconds,
     timings: { ...built.timings, write: writeSeconds },
   };

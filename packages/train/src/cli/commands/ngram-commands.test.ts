@@ -118,9 +118,31 @@ describe('seqlm ngram build --smoothing addk (built bin)', () => {
       // k·V = 28e308 overflows a double; (n + k) / (n(h) + kV) → 1/V as k grows. Char tokens have no <s>, so V' = V.
       const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '1e308', '--out', join(dir, 'm'), '--quiet', '--json']);
       expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout) as { vocabSize: number; validation: { perplexity: number | null; perplexityInfinite: boolean } };
+      const report = JSON.parse(run.stdout) as { vocabSize: number; validation: { perplexity: number | null; perplexityInfinite: boolean }; warnings: string[] };
       expect(report.validation.perplexityInfinite).toBe(false);
       expect(report.validation.perplexity).toBeCloseTo(report.vocabSize, 6);
+      // a uniform model is what was asked for, but rarely what was meant: said on stderr even with --quiet
+      expect(run.stderr).toMatch(/^seqlm: warning: k = 1e\+308 outweighs all \d+ training tokens/m);
+      expect(report.warnings).toHaveLength(1);
+    });
+  });
+
+  it('with a subnormal k still gives every token a probability above 0 (a finite perplexity)', async () => {
+    await withTempDir(async (dir) => {
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '1e-320', '--out', join(dir, 'm'), '--quiet', '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { validation: { perplexity: number | null; perplexityInfinite: boolean } };
+      expect(report.validation.perplexityInfinite).toBe(false);
+      expect(report.validation.perplexity).toBeGreaterThan(1);
+    });
+  });
+
+  it('warns when a one-line corpus leaves a handful of validation tokens', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'one.txt'), 'to be or not to be\n');
+      const run = await seqlm(['ngram', 'build', '--corpus-file', join(dir, 'one.txt'), '--order', '2', '--out', join(dir, 'm'), '--quiet']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/^seqlm: warning: validation holds only 2 char token\(s\)/m);
     });
   });
 });
