@@ -57,6 +57,32 @@ export class AddKModel implements NgramModel {
     return this.#logProb(word, this.#context(seq, pos));
   }
 
+  /**
+   * The length of the longest n-gram ending at `pos` (N at most) seen in
+   * training: the order whose count informed the estimate; 0 when the token
+   * itself was never seen (its probability is then k's alone).
+   */
+  matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
+    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
+      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
+    }
+    const word = seq[pos] as number;
+    checkId(word, this.vocab.size);
+    let best = 0;
+    let h = ROOT;
+    for (let j = 0; j <= Math.min(this.order - 1, pos); j++) {
+      if (j > 0) {
+        const w = seq[pos - j] as number;
+        checkId(w, this.vocab.size);
+        h = this.trie.extendLeft(h, w);
+        if (h < 0) break;
+      }
+      const e = this.trie.child(h, word);
+      if (e >= 0 && (this.counts[e] as number) > 0) best = j + 1;
+    }
+    return best;
+  }
+
   distribution(context: ArrayLike<number>): Float64Array {
     const h = this.#context(context, context.length);
     const V = this.vocab.size;

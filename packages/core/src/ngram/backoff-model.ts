@@ -83,6 +83,24 @@ export class BackoffModel implements NgramModel {
     return this.#lookup(word, m);
   }
 
+  /**
+   * The length of the n-gram whose listed probability `logProbAt(seq, pos)`
+   * used (KenLM's `ngram_length`): N when the full n-gram is listed, 1 for a
+   * unigram after backing off, 0 when nothing is listed (probability 0).
+   */
+  matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
+    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
+      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
+    }
+    const word = seq[pos] as number;
+    checkId(word, this.vocab.size);
+    for (let j = this.#matchContext(seq, pos); j >= 0; j--) {
+      const e = this.trie.child(this.#ctx[j] as number, word);
+      if (e >= 0 && !Number.isNaN(this.logp10[e] as number)) return j + 1;
+    }
+    return 0;
+  }
+
   distribution(context: ArrayLike<number>): Float64Array {
     const m = this.#matchContext(context, context.length);
     const { start, ids } = this.trie.children();

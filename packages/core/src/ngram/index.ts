@@ -20,7 +20,7 @@ export {
   type NgramEstimatorOptions,
   type TrainedNgramModel,
 } from './train.ts';
-export { scoreIds, scoreTokens, type TextScore, type PerplexityUndefinedReason } from './score.ts';
+export { scoreIds, scoreTokens, tokenScores, type TextScore, type TokenScore, type OrderedNgramModel, type PerplexityUndefinedReason } from './score.ts';
 export { sampleNext, generateNgram, generateNgramText, type NgramSampleOptions, type NgramGenerateOptions, type NgramGeneration } from './sample.ts';
 export { writeArpa, readArpa, ARPA_LOG_ZERO, type ArpaOptions } from './arpa.ts';
 export {

@@ -34,6 +34,8 @@ export interface CliIO {
   stderr: { write(text: string): unknown };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard input, read where a file flag is given as `-`. */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 export interface CommandContext<O extends OptionSpecs> {

@@ -12,7 +12,7 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
 }
 
 /** The package version, read from package.json (one level above both `src/` and `dist/`). */

@@ -1,8 +1,9 @@
 import { splitByPosition } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
-import { AddKModel, buildKneserNey, buildMle, countNgrams, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { AddKModel, BOS, buildKneserNey, buildMle, countNgrams, EOS, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
 import { getTokenizer, normalize, type Normalization, type TokenizerKind } from '@seqlm/core/text';
 import { Vocab } from '@seqlm/core/vocab';
+import { textSequences, tokenCount, type NgramBoundaries } from './sequences.ts';
 
 /** Smoothing names as the CLI and the manifest (`ngram.estimator`) spell them. */
 export const NGRAM_SMOOTHINGS = ['mle', 'addk', 'kn'] as const;
@@ -25,6 +26,8 @@ export interface NgramBuildOptions {
   order: number;
   tokenizer: TokenizerKind;
   normalization: Normalization;
+  /** `none` (default): the text is one sequence. `lines`: each non-empty line is `<s> … </s>`, and the cut falls between lines. */
+  boundaries?: NgramBoundaries;
   smoothing: NgramSmoothing;
   /** Pseudo-count of add-k; only with `smoothing: 'addk'`. Default 1 (Laplace). */
   k?: number;
@@ -45,7 +48,7 @@ export interface NgramBuildResult {
   trainFraction: number;
   /** Characters of the normalised text on each side of the cut. */
   chars: { train: number; val: number };
-  /** The training part's tokens as the tokenizer split them (what the corpus statistics describe). */
+  /** The training part's tokens as the tokenizer split them, sequence after sequence (what the corpus statistics describe). */
   trainTokens: string[];
   /** The validation part scored with the model (OOV tokens are those unseen in training). */
   validation: TextScore;
@@ -58,8 +61,10 @@ export interface NgramBuildResult {
 /**
  * Trains an n-gram model on the first `trainFraction` of the normalised text
  * and scores the rest, cut by position (D2L 9.3: perplexity = exp(−1/n Σ ln p(x_t | x_{t−N+1..t−1}))).
- * The text is one sequence without sentence boundaries, as D2L reads its corpus;
- * the vocabulary comes from the training part only, so validation can meet OOV tokens.
+ * By default the text is one sequence without sentence boundaries, as D2L reads its corpus;
+ * with `boundaries: 'lines'` each non-empty line is `<s> … </s>` (as KenLM and SRILM read text)
+ * and the first 90% of the lines train. The vocabulary comes from the training part only,
+ * so validation can meet OOV tokens.
  */
 export function buildNgram(text: string, options: NgramBuildOptions): NgramBuildResult {
   const { order, smoothing } = options;
@@ -87,56 +92,76 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
     return value;
   };
 
-  const tokenizer = getTokenizer(options.tokenizer);
-  const { vocab, trainTokens, trainIds, valIds, chars } = timed(
+  const boundaries = options.boundaries ?? 'none';
+  const { vocab, trainTokens, trainSeqs, valSeqs, chars } = timed(
     'tokenize',
-    (r) => `${r.trainIds.length} training and ${r.valIds.length} validation ${options.tokenizer} tokens, vocabulary ${r.vocab.size}`,
+    (r) =>
+      `${r.trainTokens.length} training and ${tokenCount(r.valSeqs)} validation ${options.tokenizer} tokens` +
+      `${boundaries === 'lines' ? ` in ${r.trainSeqs.length} + ${r.valSeqs.length} lines` : ''}, vocabulary ${r.vocab.size}`,
     () => {
-      const split = splitByPosition(normalize(text, options.normalization), trainFraction);
-      const train = tokenizer.tokenize(split.train);
-      const vocab = Vocab.build(train);
-      return {
-        vocab,
-        trainTokens: train,
-        trainIds: vocab.encode(train),
-        valIds: vocab.encode(tokenizer.tokenize(split.val)),
-        chars: { train: split.train.length, val: split.val.length },
-      };
+      const { normalization, tokenizer } = options;
+      let train: string[][];
+      let val: string[][];
+      let chars: { train: number; val: number };
+      if (boundaries === 'none') {
+        const split = splitByPosition(normalize(text, normalization), trainFraction);
+        const t = getTokenizer(tokenizer);
+        train = [t.tokenize(split.train)];
+        val = [t.tokenize(split.val)];
+        chars = { train: split.train.length, val: split.val.length };
+      } else {
+        const lines = textSequences(text, normalization, tokenizer, 'lines');
+        const split = splitByPosition(lines, trainFraction);
+        train = split.train;
+        val = split.val;
+        chars = { train: charCount(train, tokenizer), val: charCount(val, tokenizer) };
+      }
+      const trainTokens = train.flat();
+      const vocab = Vocab.build(trainTokens, { reserved: boundaries === 'lines' ? [BOS, EOS] : [] });
+      return { vocab, trainTokens, trainSeqs: train.map((s) => vocab.encode(s)), valSeqs: val.map((s) => vocab.encode(s)), chars };
     },
   );
-  if (trainIds.length === 0 || valIds.length === 0) {
-    throw new SeqlmError('CORPUS_TOO_SHORT', `the ${trainIds.length === 0 ? 'training' : 'validation'} part of the text has no ${options.tokenizer} tokens`);
+  const trainCount = trainTokens.length;
+  const valCount = tokenCount(valSeqs);
+  if (trainCount === 0 || valCount === 0) {
+    throw new SeqlmError('CORPUS_TOO_SHORT', `the ${trainCount === 0 ? 'training' : 'validation'} part of the text has no ${options.tokenizer} tokens`);
   }
-  const possible = possibleNgrams(trainIds.length, vocab.size, order);
+  const possible = possibleNgrams(trainCount, vocab.size, order);
   if (possible > WARN_NGRAMS) {
     warn(
-      `order ${order} over ${trainIds.length} tokens may keep up to ${(possible / 1e6).toFixed(1)}M distinct n-grams ` +
+      `order ${order} over ${trainCount} tokens may keep up to ${(possible / 1e6).toFixed(1)}M distinct n-grams ` +
         `(about ${Math.round(possible * 1e-7) / 10} GB while building); orders above ~8 for chars or ~5 for words rarely lower perplexity`,
     );
   }
-  if (smoothing === 'addk' && k >= trainIds.length) {
+  if (smoothing === 'addk' && k >= trainCount) {
     // (c + k) / (n + kV) with c ≤ n ≤ T ≤ k lies within a factor (T + k) / k ≤ 2 of k / (n + kV).
-    warn(`k = ${k} outweighs all ${trainIds.length} training tokens: every probability is within a factor 2 of the uniform 1/V, the counts hardly matter`);
+    warn(`k = ${k} outweighs all ${trainCount} training tokens: every probability is within a factor 2 of the uniform 1/V, the counts hardly matter`);
   }
-  if (valIds.length < MIN_VALIDATION_TOKENS) {
-    warn(`validation holds only ${valIds.length} ${options.tokenizer} token(s): its perplexity says little; give a longer corpus`);
+  if (valCount < MIN_VALIDATION_TOKENS) {
+    warn(`validation holds only ${valCount} ${options.tokenizer} token(s): its perplexity says little; give a longer corpus`);
   }
   const counts = timed(
     'count',
     (c) => `orders 1..${order} over ${c.tokens} tokens: ${c.trie.size - 1} distinct n-grams`,
-    () => countNgrams([trainIds], { order, vocabSize: vocab.size }),
+    () =>
+      countNgrams(trainSeqs, {
+        order,
+        vocabSize: vocab.size,
+        ...(boundaries === 'lines' ? { bos: vocab.idOf(BOS), eos: vocab.idOf(EOS) } : {}),
+      }),
   );
+  const withBoundaries = boundaries === 'lines';
   const model = timed(
     'estimate',
     () => (smoothing === 'addk' ? `add-k, k = ${k}` : smoothing === 'kn' ? 'interpolated modified Kneser-Ney' : 'MLE'),
     (): TrainedNgramModel => {
       switch (smoothing) {
         case 'mle':
-          return buildMle(counts, vocab, false);
+          return buildMle(counts, vocab, withBoundaries);
         case 'addk':
-          return new AddKModel(counts, vocab, false, k);
+          return new AddKModel(counts, vocab, withBoundaries, k);
         case 'kn':
-          return buildKneserNey(counts, vocab, false);
+          return buildKneserNey(counts, vocab, withBoundaries);
         default:
           throw new SeqlmError('INVALID_ARGUMENT', `unknown smoothing ${JSON.stringify(smoothing)}; expected ${NGRAM_SMOOTHINGS.join(', ')}`);
       }
@@ -145,9 +170,16 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   const validation = timed(
     'validate',
     (s) => `perplexity ${formatPerplexity(s.perplexity)} over ${s.tokens} tokens (${s.oov} OOV)`,
-    () => scoreIds(model, valIds),
+    () => scoreIds(model, valSeqs),
   );
   return { model, trainFraction, chars, trainTokens, validation, timings, warnings };
+}
+
+/** Characters of the lines as they were tokenized (a line end counted as one). */
+function charCount(lines: readonly string[][], tokenizer: TokenizerKind): number {
+  let n = 0;
+  for (const l of lines) n += (tokenizer === 'char' ? l.length : l.join(' ').length) + 1;
+  return n;
 }
 
 /** An upper bound on the distinct n-grams of orders 1..N in T tokens over V types: Σ_n min(T − n + 1, V^n). */

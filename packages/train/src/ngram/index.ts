@@ -22,3 +22,4 @@ export {
   type WrittenNgramModelDir,
   type NgramModelDir,
 } from './model-dir.ts';
+export { textSequences, tokenCount, NGRAM_BOUNDARIES, type NgramBoundaries } from './sequences.ts';

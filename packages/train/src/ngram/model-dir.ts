@@ -113,7 +113,7 @@ async function ioStep<T>(path: string, fn: () => Promise<T>): Promise<T> {
 export interface NgramModelDir {
   dir: string;
   manifest: NgramManifest;
-  model: NgramModel;
+  model: TrainedNgramModel;
 }
 
 /**

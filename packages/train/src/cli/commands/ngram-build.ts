@@ -8,6 +8,7 @@ import {
   checkNgramOutDir,
   formatPerplexity,
   MAX_NGRAM_ORDER,
+  NGRAM_BOUNDARIES,
   NGRAM_SMOOTHINGS,
   writeNgramModelDir,
   type NgramBuildPhase,
@@ -49,6 +50,12 @@ export const ngramBuild = defineCommand({
       valueName: 'kind',
       description: `Text normalisation: ${NORMALIZATIONS.join(' | ')} (default: the corpus's own, d2l for timemachine, raw otherwise)`,
     },
+    boundaries: {
+      type: 'string',
+      valueName: 'kind',
+      description: 'none: the whole text is one sequence without <s>/</s> (D2L) | lines: each non-empty line is <s> … </s>, as KenLM and SRILM read text; the 90/10 cut then falls between lines',
+      default: 'none',
+    },
     smoothing: { type: 'string', valueName: 'kind', description: 'mle (relative frequencies) | addk (add-k / Laplace) | kn (interpolated modified Kneser-Ney)', default: 'kn' },
     k: { type: 'string', valueName: 'k', description: 'Pseudo-count of --smoothing addk, > 0 (default: 1, Laplace)' },
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Model directory to write (required); its parent must exist' },
@@ -61,6 +68,7 @@ export const ngramBuild = defineCommand({
     'seqlm ngram build --corpus timemachine --order 5 --out models/tm-char-5',
     'seqlm ngram build --corpus tinyshakespeare --order 6 --smoothing addk --k 0.1 --out models/shakespeare-6',
     'seqlm ngram build --corpus-file notes.txt --tokenizer word --order 3 --arpa --out models/notes-3 --json',
+    'cat notes.txt | seqlm ngram build --corpus-file - --tokenizer word --boundaries lines --order 3 --out models/notes-lines-3',
   ],
   async run({ values, io }) {
     const started = performance.now();
@@ -71,6 +79,7 @@ export const ngramBuild = defineCommand({
     const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
     const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
     const smoothing = choice('smoothing', values.smoothing, NGRAM_SMOOTHINGS, 'kn');
+    const boundaries = choice('boundaries', values.boundaries, NGRAM_BOUNDARIES, 'none');
     const k = positiveNumber('k', values.k);
     if (k !== undefined && smoothing !== 'addk') throw usageError(`--k is the pseudo-count of --smoothing addk and does not apply to ${smoothing}`);
     if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
@@ -87,6 +96,7 @@ export const ngramBuild = defineCommand({
       tokenizer,
       normalization,
       smoothing,
+      boundaries,
       ...(k !== undefined ? { k } : {}),
       trainFraction: TRAIN_FRACTION,
       onProgress: (e) => progress(e.phase, e.seconds, e.detail),
@@ -111,6 +121,7 @@ export const ngramBuild = defineCommand({
           tokenizer,
           normalization,
           smoothing,
+          boundaries,
           ...(smoothing === 'addk' ? { k: k ?? 1 } : {}),
           trainFraction: TRAIN_FRACTION,
           corpusSha256: corpus.sha256,
@@ -159,7 +170,7 @@ function formatText(corpus: LoadedCorpus, built: NgramBuildResult, written: Writ
     `model          ${written.dir}`,
     `corpus         ${corpus.name} (${corpus.source}: ${corpus.path})`,
     `text           ${m.text.tokenizer} tokens, ${m.text.normalization} normalisation, vocabulary ${m.vocab.tokens.length} (including <unk>)`,
-    `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}`,
+    `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}${m.ngram.sentenceBoundaries ? ', <s> … </s> around each line' : ''}`,
     `n-grams        ${m.ngram.counts.map((c, i) => `${i + 1}: ${c}`).join(', ')}`,
     `split          first ${TRAIN_FRACTION * 100}% to train (${built.model.trainedOn?.tokens ?? 0} tokens), last ${VAL_FRACTION * 100}% to validate (${v.tokens} tokens, ${v.oov} OOV)`,
     `val perplexity ${formatPerplexity(v.perplexity)}${infinite ? ` (${zeroProbability} validation token(s) have probability 0 under ${built.model.estimator.kind})` : ''}`,
@@ -180,6 +191,7 @@ function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenN
     tokenizer: m.text.tokenizer,
     normalization: m.text.normalization,
     order: m.ngram.order,
+    boundaries: m.ngram.sentenceBoundaries ? 'lines' : 'none',
     smoothing: m.ngram.estimator,
     ...(m.ngram.k !== undefined ? { k: m.ngram.k } : {}),
     vocabSize: m.vocab.tokens.length,

@@ -14,7 +14,7 @@ interface Run {
   stderr: string;
 }
 
-function seqlm(args: string[], cwd = packageRoot): Promise<Run> {
+function seqlm(args: string[], cwd = packageRoot, input?: string | Uint8Array): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(packageRoot, 'bin', 'seqlm.js'), ...args], {
       cwd,
@@ -26,6 +26,7 @@ function seqlm(args: string[], cwd = packageRoot): Promise<Run> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 
@@ -143,6 +144,62 @@ describe('seqlm ngram build --smoothing addk (built bin)', () => {
       const run = await seqlm(['ngram', 'build', '--corpus-file', join(dir, 'one.txt'), '--order', '2', '--out', join(dir, 'm'), '--quiet']);
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/^seqlm: warning: validation holds only 2 char token\(s\)/m);
+    });
+  });
+});
+
+describe('sentence boundaries, standard input and per-token scores (built bin)', () => {
+  const lines = ['the time traveller smiled', 'the time machine', '', 'it was the time of the traveller'];
+  const corpus = Array.from({ length: 60 }, (_, i) => `${lines[i % lines.length]}${i % 7 === 0 ? ' again' : ''}`).join('\n');
+
+  it('builds from stdin with <s> … </s> per line and scores each line as KenLM does, token by token', async () => {
+    await withTempDir(async (dir) => {
+      const model = join(dir, 'm');
+      const build = await seqlm(['ngram', 'build', '--corpus-file', '-', '--tokenizer', 'word', '--boundaries', 'lines', '--order', '3', '--out', model, '--quiet', '--json'], packageRoot, corpus);
+      expect(build.code).toBe(0);
+      const report = JSON.parse(build.stdout) as { boundaries: string; trainTokens: number; validation: { tokens: number } };
+      expect(report.boundaries).toBe('lines');
+      const manifest = JSON.parse(await readFile(join(model, 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(manifest.ngram.sentenceBoundaries).toBe(true);
+      expect(manifest.vocab.reserved).toEqual(['<s>', '</s>']);
+
+      const text = 'the time machine\n\nthe zebra smiled\n';
+      const run = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--per-token', '--json'], packageRoot, text);
+      expect(run.code).toBe(0);
+      const out = JSON.parse(run.stdout) as EvalJSON & { boundaries: string; perToken: { token: string; log10Prob: number; order: number; oov: boolean }[] };
+      expect(out.boundaries).toBe('lines');
+      // two non-empty lines of 3 words, each closed by </s>
+      expect(out.tokens).toBe(8);
+      expect(out.perToken.map((t) => t.token)).toEqual(['the', 'time', 'machine', '</s>', 'the', 'zebra', 'smiled', '</s>']);
+      expect(out.perToken.map((t) => t.oov)).toEqual([false, false, false, false, false, true, false, false]);
+      // "<s> the time" and "the time machine" were seen: full trigrams match
+      expect(out.perToken.slice(0, 3).map((t) => t.order)).toEqual([2, 3, 3]);
+      const nats = -out.perToken.reduce((a, t) => a + t.log10Prob, 0) * Math.LN10;
+      expect(out.crossEntropyNats).toBeCloseTo(nats / 8, 10);
+
+      // the same through the library: each line wrapped, </s> scored
+      const loaded = loadNgram(manifest, await readFile(join(model, 'model.ngram')));
+      const expected = scoreTokens(loaded, [['the', 'time', 'machine'], ['the', 'zebra', 'smiled']]);
+      expect(out.perplexity).toBeCloseTo(expected.perplexity as number, 10);
+
+      // text mode: one row per token, then the summary; --boundaries none scores one sequence instead
+      const rows = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--per-token'], packageRoot, text);
+      expect(rows.stdout.split('\n').filter((l) => /\t-?\d/.test(l))).toHaveLength(8);
+      expect(rows.stdout).toMatch(/^zebra\t-\d+\.\d{6}\t1\tOOV$/m);
+      const whole = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--boundaries', 'none', '--json'], packageRoot, text);
+      expect((JSON.parse(whole.stdout) as EvalJSON).tokens).toBe(7);
+    });
+  });
+
+  it('refuses a bad --boundaries and text on stdin that is not UTF-8, with one line each', async () => {
+    await withBuiltModel(['--quiet'], async ({ model }) => {
+      const bad = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--boundaries', 'sentences'], packageRoot, 'abc');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--boundaries must be one of none, lines/);
+      const latin1 = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-'], packageRoot, Uint8Array.from([0x61, 0xe9, 0x62]));
+      expect(latin1.code).toBe(1);
+      expect(latin1.stderr.trim().split('\n')).toHaveLength(1);
+      expect(latin1.stderr).toMatch(/<stdin>: not valid UTF-8/);
     });
   });
 });
