@@ -15,6 +15,7 @@ export {
 export {
   writeNgramModelDir,
   readNgramModelDir,
+  inFile,
   checkNgramOutDir,
   NGRAM_MODEL_FILE,
   NGRAM_ARPA_FILE,

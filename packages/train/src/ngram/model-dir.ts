@@ -152,7 +152,7 @@ async function readOrFail(path: string, code: 'MANIFEST_INVALID' | 'MODEL_INVALI
 }
 
 /** Runs `fn`, prefixing the message of any SeqlmError with `path`. */
-function inFile<T>(path: string, fn: () => T): T {
+export function inFile<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {

@@ -4,6 +4,7 @@ import { exportCommand } from './export.ts';
 import { generate } from './generate.ts';
 import { ngramBuild } from './ngram-build.ts';
 import { ngramEval } from './ngram-eval.ts';
+import { ngramImport } from './ngram-import.ts';
 import { ngramSample } from './ngram-sample.ts';
 import { timeseries } from './timeseries.ts';
 import { train } from './train.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   corpusStats,
   ngramBuild,
   ngramEval,
+  ngramImport,
   ngramSample,
   train,
   generate,

@@ -1,11 +1,7 @@
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isSeqlmError } from '@seqlm/core/errors';
 import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
 import { type LoadedCorpus } from '../../corpus/index.ts';
 import {
   buildNgram,
-  checkNgramOutDir,
   formatPerplexity,
   MAX_NGRAM_ORDER,
   NGRAM_BOUNDARIES,
@@ -18,7 +14,7 @@ import {
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
 import { defineCommand } from '../command.ts';
 import { choice, positiveInt, usageError } from '../flags.ts';
-import { jsonNumber, positiveNumber } from './ngram-flags.ts';
+import { jsonNumber, ngramOutDir, positiveNumber } from './ngram-flags.ts';
 
 // Fixed rather than a flag so every model's validation number means the same thing (D2L's 90/10 split).
 const TRAIN_FRACTION = 0.9;
@@ -84,7 +80,7 @@ export const ngramBuild = defineCommand({
     if (k !== undefined && smoothing !== 'addk') throw usageError(`--k is the pseudo-count of --smoothing addk and does not apply to ${smoothing}`);
     if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
     if (values.out === undefined) throw usageError('give --out <dir>, the model directory to write');
-    const out = await outDir(values.out, io.cwd);
+    const out = await ngramOutDir(values.out, io.cwd);
 
     const progress = (phase: NgramBuildPhase | 'write', seconds: number, detail: string): void => {
       if (values.quiet !== true) io.stderr.write(`seqlm: ${PHASE_LABEL[phase].padEnd(10)} ${seconds.toFixed(2)} s  ${detail}\n`);
@@ -142,20 +138,6 @@ export const ngramBuild = defineCommand({
     io.stdout.write(values.json ? `${JSON.stringify(toJSON(corpus, built, written, wallTimeSeconds, writeSeconds, zeroProbability), null, 2)}\n` : formatText(corpus, built, written, wallTimeSeconds, zeroProbability));
   },
 });
-
-/** The absolute --out path, refused up front (before a long build) when it could not be written. */
-async function outDir(raw: string, cwd: string): Promise<string> {
-  const path = resolve(cwd, raw);
-  const parent = statSync(dirname(path), { throwIfNoEntry: false });
-  if (parent === undefined || !parent.isDirectory()) throw usageError(`--out: directory of ${JSON.stringify(raw)} does not exist`, { flag: 'out', path });
-  try {
-    await checkNgramOutDir(path);
-  } catch (error) {
-    if (isSeqlmError(error)) throw usageError(`--out: ${error.message}`, { flag: 'out', path });
-    throw error;
-  }
-  return path;
-}
 
 function estimatorLabel(built: NgramBuildResult): string {
   const e = built.model.estimator;
