@@ -14,6 +14,8 @@ export interface OptionSpec {
   description: string;
   /** Applied when the flag is absent, and shown in help. Leave unset when the default depends on other flags (say so in `description`). */
   default?: string | boolean;
+  /** A string flag that takes the words after it up to the next flag (`--prune 0 0 1`); the command gets them joined by one space. */
+  variadic?: boolean;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;

@@ -1,6 +1,6 @@
 import { splitByPosition } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
-import { AddKModel, BOS, buildKneserNey, buildMle, countNgrams, EOS, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { AddKModel, BackoffModel, BOS, buildKneserNey, buildMle, countNgrams, EOS, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
 import { getTokenizer, normalize, type Normalization, type TokenizerKind } from '@seqlm/core/text';
 import { Vocab } from '@seqlm/core/vocab';
 import { textSequences, tokenCount, type NgramBoundaries } from './sequences.ts';
@@ -31,6 +31,10 @@ export interface NgramBuildOptions {
   smoothing: NgramSmoothing;
   /** Pseudo-count of add-k; only with `smoothing: 'addk'`. Default 1 (Laplace). */
   k?: number;
+  /** Count cutoffs per order, as lmplz's `--prune` (Kneser-Ney only; see core's `KneserNeyOptions.prune`). */
+  prune?: readonly number[];
+  /** Only these tokens enter the vocabulary; the others are read as `<unk>` (SRILM's `-vocab` with `-unk`). */
+  limitVocab?: ReadonlySet<string>;
   /** Share of the normalised text, from its start, to train on; the rest validates. Default 0.9. */
   trainFraction?: number;
   onProgress?: (event: NgramBuildProgress) => void;
@@ -56,6 +60,8 @@ export interface NgramBuildResult {
   timings: Record<NgramBuildPhase, number>;
   /** Settings or data that make the result doubtful (see `onWarning`). */
   warnings: string[];
+  /** With `prune`: n-grams listed per order without pruning (every counted n-gram, every unigram) and with it. */
+  pruning?: { before: number[]; after: number[] };
 }
 
 /**
@@ -73,6 +79,9 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   }
   if (options.k !== undefined && smoothing !== 'addk') {
     throw new SeqlmError('INVALID_ARGUMENT', `k is the pseudo-count of add-k smoothing and does not apply to ${smoothing}`);
+  }
+  if (options.prune !== undefined && smoothing !== 'kn') {
+    throw new SeqlmError('INVALID_ARGUMENT', `pruning keeps Kneser-Ney statistics consistent and does not apply to ${smoothing}`);
   }
   const k = options.k ?? 1;
   if (!(Number.isFinite(k) && k > 0)) throw new SeqlmError('INVALID_ARGUMENT', `k must be a finite number > 0, got ${k}`, { k });
@@ -117,7 +126,8 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
         chars = { train: charCount(train, tokenizer), val: charCount(val, tokenizer) };
       }
       const trainTokens = train.flat();
-      const vocab = Vocab.build(trainTokens, { reserved: boundaries === 'lines' ? [BOS, EOS] : [] });
+      const limit = options.limitVocab;
+      const vocab = Vocab.build(limit === undefined ? trainTokens : trainTokens.filter((t) => limit.has(t)), { reserved: boundaries === 'lines' ? [BOS, EOS] : [] });
       return { vocab, trainTokens, trainSeqs: train.map((s) => vocab.encode(s)), valSeqs: val.map((s) => vocab.encode(s)), chars };
     },
   );
@@ -151,6 +161,8 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
       }),
   );
   const withBoundaries = boundaries === 'lines';
+  // Unpruned, the model lists every counted n-gram and every unigram of the vocabulary.
+  const before = options.prune === undefined ? undefined : listedBeforePruning(counts.trie.columns().length, order, vocab.size);
   const model = timed(
     'estimate',
     () => (smoothing === 'addk' ? `add-k, k = ${k}` : smoothing === 'kn' ? 'interpolated modified Kneser-Ney' : 'MLE'),
@@ -161,7 +173,7 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
         case 'addk':
           return new AddKModel(counts, vocab, withBoundaries, k);
         case 'kn':
-          return buildKneserNey(counts, vocab, withBoundaries);
+          return buildKneserNey(counts, vocab, withBoundaries, options.prune !== undefined ? { prune: options.prune } : {});
         default:
           throw new SeqlmError('INVALID_ARGUMENT', `unknown smoothing ${JSON.stringify(smoothing)}; expected ${NGRAM_SMOOTHINGS.join(', ')}`);
       }
@@ -172,7 +184,21 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
     (s) => `perplexity ${formatPerplexity(s.perplexity)} over ${s.tokens} tokens (${s.oov} OOV)`,
     () => scoreIds(model, valSeqs),
   );
-  return { model, trainFraction, chars, trainTokens, validation, timings, warnings };
+  const result: NgramBuildResult = { model, trainFraction, chars, trainTokens, validation, timings, warnings };
+  if (before !== undefined && model instanceof BackoffModel) {
+    result.pruning = { before, after: Array.from({ length: order }, (_, n) => model.ngramCount(n + 1)) };
+  }
+  return result;
+}
+
+function listedBeforePruning(length: Uint8Array, order: number, V: number): number[] {
+  const out = new Array<number>(order).fill(0);
+  for (let id = 1; id < length.length; id++) {
+    const n = (length[id] as number) - 1;
+    out[n] = (out[n] as number) + 1;
+  }
+  out[0] = V;
+  return out;
 }
 
 /** Characters of the lines as they were tokenized (a line end counted as one). */

@@ -1,5 +1,5 @@
-import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
-import { type LoadedCorpus } from '../../corpus/index.ts';
+import { NORMALIZATIONS, TOKENIZERS, type TokenizerKind } from '@seqlm/core/text';
+import { loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
 import {
   buildNgram,
   formatPerplexity,
@@ -13,7 +13,7 @@ import {
 } from '../../ngram/index.ts';
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
 import { defineCommand } from '../command.ts';
-import { choice, positiveInt, usageError } from '../flags.ts';
+import { choice, existingFile, positiveInt, usageError } from '../flags.ts';
 import { jsonNumber, ngramOutDir, positiveNumber } from './ngram-flags.ts';
 
 // Fixed rather than a flag so every model's validation number means the same thing (D2L's 90/10 split).
@@ -54,6 +54,18 @@ export const ngramBuild = defineCommand({
     },
     smoothing: { type: 'string', valueName: 'kind', description: 'mle (relative frequencies) | addk (add-k / Laplace) | kn (interpolated modified Kneser-Ney)', default: 'kn' },
     k: { type: 'string', valueName: 'k', description: 'Pseudo-count of --smoothing addk, > 0 (default: 1, Laplace)' },
+    prune: {
+      type: 'string',
+      valueName: 'k',
+      variadic: true,
+      description:
+        'Count cutoffs per order, as lmplz: "--prune 0 0 1" drops the n-grams of order 3 and up seen at most once (KN adjusted counts); the last value holds for higher orders, values must not decrease, the first must be 0 (kn only)',
+    },
+    'limit-vocab': {
+      type: 'string',
+      valueName: 'path',
+      description: 'Only the tokens in this UTF-8 file enter the vocabulary (words separated by whitespace; for --tokenizer char every character of the file); the others are read as <unk>',
+    },
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Model directory to write (required); its parent must exist' },
     arpa: { type: 'boolean', description: 'Also write model.arpa (mle and kn only; a char model escapes space as \\s and newline as \\n)' },
     name: { type: 'string', valueName: 'name', description: 'Model name for the manifest (default: <corpus>-<tokenizer>-<N>gram-<smoothing>)' },
@@ -79,6 +91,9 @@ export const ngramBuild = defineCommand({
     const k = positiveNumber('k', values.k);
     if (k !== undefined && smoothing !== 'addk') throw usageError(`--k is the pseudo-count of --smoothing addk and does not apply to ${smoothing}`);
     if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
+    const prune = pruneFlag(values.prune);
+    if (prune !== undefined && smoothing !== 'kn') throw usageError(`--prune keeps Kneser-Ney statistics consistent and needs --smoothing kn (got ${smoothing})`);
+    const limitVocab = values['limit-vocab'] === undefined ? undefined : await readLimitVocab(existingFile('limit-vocab', values['limit-vocab'], io.cwd), tokenizer);
     if (values.out === undefined) throw usageError('give --out <dir>, the model directory to write');
     const out = await ngramOutDir(values.out, io.cwd);
 
@@ -94,6 +109,8 @@ export const ngramBuild = defineCommand({
       smoothing,
       boundaries,
       ...(k !== undefined ? { k } : {}),
+      ...(prune !== undefined ? { prune } : {}),
+      ...(limitVocab !== undefined ? { limitVocab } : {}),
       trainFraction: TRAIN_FRACTION,
       onProgress: (e) => progress(e.phase, e.seconds, e.detail),
       // Warnings show even with --quiet: each says why a number may mislead.
@@ -119,6 +136,8 @@ export const ngramBuild = defineCommand({
           smoothing,
           boundaries,
           ...(smoothing === 'addk' ? { k: k ?? 1 } : {}),
+          ...(prune !== undefined ? { prune: prune.join(' ') } : {}),
+          ...(limitVocab !== undefined ? { limitVocab: values['limit-vocab'] ?? null, limitVocabTokens: limitVocab.size } : {}),
           trainFraction: TRAIN_FRACTION,
           corpusSha256: corpus.sha256,
           valTokens: validation.tokens,
@@ -139,6 +158,28 @@ export const ngramBuild = defineCommand({
   },
 });
 
+/** `--prune 0 0 1` (arrives as "0 0 1"; commas work too): non-negative integers. */
+function pruneFlag(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const words = raw.split(/[\s,]+/u).filter((w) => w !== '');
+  if (words.length === 0 || !words.every((w) => /^[0-9]+$/u.test(w) && Number.isSafeInteger(Number(w)))) {
+    throw usageError(`--prune takes one count cutoff (an integer ≥ 0) per order, e.g. "--prune 0 0 1" (got ${JSON.stringify(raw)})`, { flag: 'prune', value: raw });
+  }
+  return words.map(Number);
+}
+
+async function readLimitVocab(path: string, tokenizer: TokenizerKind): Promise<Set<string>> {
+  const corpus = await loadCorpusFile(path);
+  const tokens = tokenizer === 'char' ? Array.from(corpus.text) : corpus.text.split(/\s+/u).filter((w) => w !== '');
+  if (tokens.length === 0) throw usageError(`--limit-vocab: ${path} lists no tokens`, { flag: 'limit-vocab', path });
+  return new Set(tokens);
+}
+
+function ratio(p: { before: number[]; after: number[] }): string {
+  const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
+  return `${((100 * sum(p.after)) / sum(p.before)).toFixed(1)}%`;
+}
+
 function estimatorLabel(built: NgramBuildResult): string {
   const e = built.model.estimator;
   return e.kind === 'add-k' ? `add-k (k = ${e.k})` : e.kind === 'kneser-ney' ? 'interpolated modified Kneser-Ney' : e.kind === 'mle' ? 'MLE' : e.kind;
@@ -154,6 +195,7 @@ function formatText(corpus: LoadedCorpus, built: NgramBuildResult, written: Writ
     `text           ${m.text.tokenizer} tokens, ${m.text.normalization} normalisation, vocabulary ${m.vocab.tokens.length} (including <unk>)`,
     `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}${m.ngram.sentenceBoundaries ? ', <s> … </s> around each line' : ''}`,
     `n-grams        ${m.ngram.counts.map((c, i) => `${i + 1}: ${c}`).join(', ')}`,
+    ...(built.pruning ? [`  unpruned     ${built.pruning.before.map((c, i) => `${i + 1}: ${c}`).join(', ')} (${ratio(built.pruning)} of the n-grams kept)`] : []),
     `split          first ${TRAIN_FRACTION * 100}% to train (${built.model.trainedOn?.tokens ?? 0} tokens), last ${VAL_FRACTION * 100}% to validate (${v.tokens} tokens, ${v.oov} OOV)`,
     `val perplexity ${formatPerplexity(v.perplexity)}${infinite ? ` (${zeroProbability} validation token(s) have probability 0 under ${built.model.estimator.kind})` : ''}`,
     `  excl. OOV    ${formatPerplexity(v.perplexityExcludingOov)}`,
@@ -178,6 +220,7 @@ function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenN
     ...(m.ngram.k !== undefined ? { k: m.ngram.k } : {}),
     vocabSize: m.vocab.tokens.length,
     ngramCounts: m.ngram.counts,
+    ...(built.pruning ? { ngramCountsBeforePruning: built.pruning.before } : {}),
     trainFraction: TRAIN_FRACTION,
     trainTokens: built.model.trainedOn?.tokens ?? 0,
     validation: {

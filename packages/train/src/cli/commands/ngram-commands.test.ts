@@ -204,6 +204,58 @@ describe('sentence boundaries, standard input and per-token scores (built bin)',
   });
 });
 
+describe('seqlm ngram build --prune / --limit-vocab (built bin)', () => {
+  it('prunes trigrams seen once as lmplz does, reports the counts before and after, and the smaller model still serves', async () => {
+    await withTempDir(async (dir) => {
+      const args = ['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--boundaries', 'lines', '--order', '3', '--quiet', '--json'];
+      const full = await seqlm([...args, '--out', join(dir, 'full')]);
+      const pruned = await seqlm([...args, '--prune', '0', '0', '1', '--out', join(dir, 'pruned')]);
+      expect(pruned.code).toBe(0);
+      const a = JSON.parse(full.stdout) as { ngramCounts: number[]; validation: { perplexity: number } };
+      const b = JSON.parse(pruned.stdout) as { ngramCounts: number[]; ngramCountsBeforePruning: number[]; validation: { perplexity: number }; files: { path: string; bytes: number }[] };
+      expect(b.ngramCountsBeforePruning).toEqual(a.ngramCounts);
+      expect(b.ngramCounts.slice(0, 2)).toEqual(a.ngramCounts.slice(0, 2));
+      expect(b.ngramCounts[2]).toBeLessThan((a.ngramCounts[2] as number) / 2);
+      expect(Math.abs(b.validation.perplexity / a.validation.perplexity - 1)).toBeLessThan(0.1);
+      const size = async (m: string): Promise<number> => (await readFile(join(dir, m, 'model.ngram'))).length;
+      expect(await size('pruned')).toBeLessThan((await size('full')) * 0.7);
+      const manifest = JSON.parse(await readFile(join(dir, 'pruned', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(manifest.training.hyperparameters.prune).toBe('0 0 1');
+      const text = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--order', '3', '--prune', '0', '1', '--out', join(dir, 'p2'), '--quiet']);
+      expect(text.stdout).toMatch(/^ {2}unpruned {5}1: \d+, 2: \d+, 3: \d+ \(\d+\.\d% of the n-grams kept\)$/m);
+      const ev = await seqlm(['ngram', 'eval', '-m', join(dir, 'pruned'), '--text-file', '-', '--json'], packageRoot, 'the time traveller\n');
+      expect(ev.code).toBe(0);
+    });
+  });
+
+  it('limits the vocabulary to a word list, reading other words as <unk>', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'vocab.txt'), 'the time\ntraveller machine nonexistentword\n');
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--order', '2', '--limit-vocab', join(dir, 'vocab.txt'), '--out', join(dir, 'm'), '--quiet', '--json']);
+      expect(run.code).toBe(0);
+      const manifest = JSON.parse(await readFile(join(dir, 'm', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect([...manifest.vocab.tokens].sort()).toEqual(['<unk>', 'machine', 'the', 'time', 'traveller']);
+      const report = JSON.parse(run.stdout) as { validation: { oov: number; tokens: number } };
+      expect(report.validation.oov).toBeGreaterThan(report.validation.tokens / 2);
+    });
+  });
+
+  it('refuses bad cutoffs: a usage error (exit 2) for the flag, a coded one (exit 1) for lmplz\'s rules', async () => {
+    await withTempDir(async (dir) => {
+      const base = ['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--out', join(dir, 'm'), '--quiet'];
+      const word = await seqlm([...base, '--prune', '0', 'x']);
+      expect(word.code).toBe(2);
+      expect(word.stderr).toMatch(/--prune takes one count cutoff/);
+      const mle = await seqlm([...base, '--prune', '0', '1', '--smoothing', 'mle']);
+      expect(mle.code).toBe(2);
+      expect(mle.stderr).toMatch(/--prune keeps Kneser-Ney statistics consistent and needs --smoothing kn/);
+      const unigrams = await seqlm([...base, '--prune', '1']);
+      expect(unigrams.code).toBe(1);
+      expect(unigrams.stderr).toMatch(/unigrams cannot be pruned/);
+    });
+  });
+});
+
 describe('seqlm ngram import (built bin)', () => {
   // SRILM/KenLM conventions (spaces and tabs, omitted backoffs, -99 for <s>); probabilities chosen by hand
   const arpa = ['\\data\\', 'ngram 1=5', 'ngram 2=3', '', '\\1-grams:', '-1.0\t<unk>', '-99\t<s>\t-0.5', '-0.5 </s>', '-0.301  a  -0.2', '-0.6\tb', '', '\\2-grams:', '-0.1\t<s> a', '-0.2\ta\tb', '-0.3 a </s>', '', '\\end\\', ''].join('\n');
