@@ -1,6 +1,6 @@
 import { SeqlmError } from '../errors/index.ts';
 import type { Vocab } from '../vocab/index.ts';
-import { checkId } from './backoff-model.ts';
+import { checkId, checkPosition } from './backoff-model.ts';
 import { contextTotals, type NgramCounts } from './count.ts';
 import { BOS, EOS, idOrNone, type CorpusSize, type NgramEstimatorSpec, type NgramModel } from './model.ts';
 import { ROOT, type NgramTrie } from './trie.ts';
@@ -49,9 +49,7 @@ export class AddKModel implements NgramModel {
   }
 
   logProbAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     return this.#logProb(word, this.#context(seq, pos));
@@ -63,9 +61,7 @@ export class AddKModel implements NgramModel {
    * itself was never seen (its probability is then k's alone).
    */
   matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     let best = 0;

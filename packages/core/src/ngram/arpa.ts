@@ -1,6 +1,7 @@
 import { SeqlmError } from '../errors/index.ts';
 import { UNK, Vocab } from '../vocab/index.ts';
 import { BackoffModel } from './backoff-model.ts';
+import { CompactBackoffModel } from './compact-model.ts';
 import { BOS, EOS, type NgramModel } from './model.ts';
 import { NgramTrie, ensureFloat64 } from './trie.ts';
 
@@ -25,7 +26,7 @@ export interface ArpaOptions {
  * back gives the same probabilities bit for bit.
  */
 export function writeArpa(model: NgramModel, options: ArpaOptions = {}): string {
-  if (!(model instanceof BackoffModel)) {
+  if (!(model instanceof BackoffModel || model instanceof CompactBackoffModel)) {
     throw new SeqlmError('UNSUPPORTED', `ARPA stores backoff models; a ${model.estimator.kind} model has no exact backoff form`);
   }
   const escape = options.escape ?? false;

@@ -74,9 +74,7 @@ export class BackoffModel implements NgramModel {
   }
 
   log10ProbAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     const m = this.#matchContext(seq, pos);
@@ -89,9 +87,7 @@ export class BackoffModel implements NgramModel {
    * unigram after backing off, 0 when nothing is listed (probability 0).
    */
   matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     for (let j = this.#matchContext(seq, pos); j >= 0; j--) {
@@ -182,6 +178,13 @@ export class BackoffModel implements NgramModel {
       acc += this.bow10[c] as number;
     }
     return Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** Throws unless `pos` indexes `seq`. */
+export function checkPosition(seq: ArrayLike<number>, pos: number): void {
+  if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
+    throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
   }
 }
 

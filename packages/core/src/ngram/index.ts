@@ -2,6 +2,7 @@ export { BOS, EOS, type CorpusSize, type NgramModel, type NgramEstimatorSpec, ty
 export { countNgrams, contextTotals, type CountOptions, type NgramCounts } from './count.ts';
 export { NgramTrie } from './trie.ts';
 export { BackoffModel, type BackoffModelInit } from './backoff-model.ts';
+export { CompactBackoffModel, compactBackoff, type CompactNgramArrays, type CompactBackoffInit } from './compact-model.ts';
 export { AddKModel } from './add-k.ts';
 export { buildMle } from './mle.ts';
 export {
@@ -31,5 +32,6 @@ export {
   NGRAM_MAGIC,
   NGRAM_FORMAT_VERSION,
   type EncodeNgramOptions,
+  type LoadedNgramModel,
   type NgramManifestOptions,
 } from './serialize.ts';

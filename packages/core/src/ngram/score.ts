@@ -1,5 +1,6 @@
 import { SeqlmError } from '../errors/index.ts';
 import { UNK_ID } from '../vocab/index.ts';
+import { CompactBackoffModel } from './compact-model.ts';
 import type { NgramModel } from './model.ts';
 
 /** Why a perplexity is undefined. */
@@ -48,8 +49,10 @@ export function scoreIds(model: NgramModel, sequences: ArrayLike<number> | reado
     const seq = useBoundaries ? wrap(input, model.bos, model.eos) : input;
     const first = useBoundaries ? 1 : 0;
     const lps = new Float64Array(seq.length - first);
+    // the compact model carries its context state along the sequence instead of finding it per token
+    if (model instanceof CompactBackoffModel) model.scoreRun(seq, first, lps);
     for (let i = first; i < seq.length; i++) {
-      const lp = model.logProbAt(seq, i);
+      const lp = model instanceof CompactBackoffModel ? (lps[i - first] as number) : model.logProbAt(seq, i);
       lps[i - first] = lp;
       logProb += lp;
       if ((seq[i] as number) === UNK_ID) {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
 import { fileEntry, findFile, parseManifest, serializeManifest, sha256Hex, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
-import { encodeNgram, loadNgram, ngramManifest, writeArpa, type NgramModel, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { encodeNgram, loadNgram, ngramManifest, writeArpa, type LoadedNgramModel, type TrainedNgramModel } from '@seqlm/core/ngram';
 import { writeCorpusStats } from '../corpus/stats-file.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -113,7 +113,7 @@ async function ioStep<T>(path: string, fn: () => Promise<T>): Promise<T> {
 export interface NgramModelDir {
   dir: string;
   manifest: NgramManifest;
-  model: TrainedNgramModel;
+  model: LoadedNgramModel;
 }
 
 /**
