@@ -26,31 +26,101 @@ export interface ArpaOptions {
  * back gives the same probabilities bit for bit.
  */
 export function writeArpa(model: NgramModel, options: ArpaOptions = {}): string {
+  return new TextDecoder().decode(writeArpaBytes(model, options));
+}
+
+/**
+ * `writeArpa` as UTF-8 bytes, written straight into one growing buffer: a
+ * string per line would keep millions of strings alive until the final join,
+ * and the garbage collector then costs more than the formatting.
+ */
+export function writeArpaBytes(model: NgramModel, options: ArpaOptions = {}): Uint8Array {
   if (!(model instanceof BackoffModel || model instanceof CompactBackoffModel)) {
     throw new SeqlmError('UNSUPPORTED', `ARPA stores backoff models; a ${model.estimator.kind} model has no exact backoff form`);
   }
   const escape = options.escape ?? false;
-  const names = model.vocab.tokens.map((t) => arpaToken(t, escape));
+  const utf8 = new TextEncoder();
+  const names = model.vocab.tokens.map((t) => utf8.encode(arpaToken(t, escape)));
   const N = model.order;
   // KenLM and SRILM refuse a file without <s> and </s>; a model that has none lists them with probability 0.
   const missing = [BOS, EOS].filter((t) => !model.vocab.has(t) || !model.isListed([model.vocab.idOf(t)]));
-  const out: string[] = ['\\data\\'];
-  for (let n = 1; n <= N; n++) out.push(`ngram ${n}=${model.ngramCount(n) + (n === 1 ? missing.length : 0)}`);
+  const out = new ByteWriter(1 << 16);
+  out.ascii('\\data\\\n');
+  for (let n = 1; n <= N; n++) out.ascii(`ngram ${n}=${model.ngramCount(n) + (n === 1 ? missing.length : 0)}\n`);
+  const TAB = 9;
+  const NL = 10;
   for (let n = 1; n <= N; n++) {
-    out.push('', `\\${n}-grams:`);
-    const lines: { key: number; line: string }[] = n === 1 ? missing.map((t) => ({ key: -1, line: `${ARPA_LOG_ZERO}\t${t}` })) : [];
+    out.ascii(`\n\\${n}-grams:\n`);
+    if (n === 1) for (const t of missing) out.ascii(`${ARPA_LOG_ZERO}\t${t}\n`);
+    // unigrams in token id order so that reading the file rebuilds the same vocabulary
+    const lines = n === 1 ? new ByteWriter(1 << 12) : out;
+    const unigramStart = new Int32Array(names.length).fill(-1);
+    const unigramEnd = new Int32Array(names.length);
     model.forEachNgram(n, (words, log10p, log10bow) => {
-      let line = formatLog(log10p);
-      for (let k = 0; k < words.length; k++) line += `\t${names[words[k] as number] as string}`;
-      if (n < N && log10bow !== 0) line += `\t${formatLog(log10bow)}`;
-      lines.push({ key: n === 1 ? (words[0] as number) : lines.length, line });
+      const start = lines.length;
+      lines.ascii(formatLog(log10p));
+      for (let k = 0; k < words.length; k++) {
+        lines.byte(TAB);
+        lines.bytes(names[words[k] as number] as Uint8Array);
+      }
+      if (n < N && log10bow !== 0) {
+        lines.byte(TAB);
+        lines.ascii(formatLog(log10bow));
+      }
+      lines.byte(NL);
+      if (n === 1) {
+        unigramStart[words[0] as number] = start;
+        unigramEnd[words[0] as number] = lines.length;
+      }
     });
-    // unigrams in id order so that reading the file rebuilds the same vocabulary
-    if (n === 1) lines.sort((a, b) => a.key - b.key);
-    for (const l of lines) out.push(l.line);
+    if (n === 1) {
+      const all = lines.result();
+      for (let w = 0; w < names.length; w++) if ((unigramStart[w] as number) >= 0) out.bytes(all.subarray(unigramStart[w], unigramEnd[w]));
+    }
   }
-  out.push('', '\\end\\', '');
-  return out.join('\n');
+  out.ascii('\n\\end\\\n');
+  return out.result();
+}
+
+/** A growing byte buffer (ASCII strings, single bytes, byte runs). */
+class ByteWriter {
+  #buf: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  #room(n: number): void {
+    if (this.length + n <= this.#buf.length) return;
+    let capacity = this.#buf.length * 2;
+    while (capacity < this.length + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.#buf.subarray(0, this.length));
+    this.#buf = grown;
+  }
+
+  /** `text` must be ASCII (numbers, section headers). */
+  ascii(text: string): void {
+    this.#room(text.length);
+    const buf = this.#buf;
+    for (let i = 0; i < text.length; i++) buf[this.length++] = text.charCodeAt(i);
+  }
+
+  byte(b: number): void {
+    this.#room(1);
+    this.#buf[this.length++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.#room(b.length);
+    this.#buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  result(): Uint8Array {
+    return this.#buf.subarray(0, this.length);
+  }
 }
 
 function formatLog(x: number): string {

@@ -36,6 +36,8 @@ export class BackoffModel implements NgramModel {
   readonly logp10: Float64Array;
   readonly bow10: Float64Array;
   readonly #ctx: Int32Array;
+  /** Listed n-grams per order, counted on first use (the model does not change after construction). */
+  #counts: number[] | undefined;
 
   constructor(init: BackoffModelInit) {
     const { trie, logp10, bow10 } = init;
@@ -129,10 +131,16 @@ export class BackoffModel implements NgramModel {
 
   /** Number of n-grams of order `n` listed in the model (ARPA `ngram n=`). */
   ngramCount(n: number): number {
-    const { length } = this.trie.columns();
-    let count = 0;
-    for (let id = 1; id < length.length; id++) if (length[id] === n && !Number.isNaN(this.logp10[id] as number)) count++;
-    return count;
+    if (this.#counts === undefined) {
+      const { length } = this.trie.columns();
+      const counts = new Array<number>(this.order + 1).fill(0);
+      for (let id = 1; id < length.length; id++) {
+        const L = length[id] as number;
+        if (!Number.isNaN(this.logp10[id] as number)) counts[L] = (counts[L] as number) + 1;
+      }
+      this.#counts = counts;
+    }
+    return this.#counts[n] ?? 0;
   }
 
   /** Calls `fn` for every listed n-gram of order `n`, in id order, with its token ids (oldest first). */

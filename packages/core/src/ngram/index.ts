@@ -23,7 +23,7 @@ export {
 } from './train.ts';
 export { scoreIds, scoreTokens, tokenScores, type TextScore, type TokenScore, type OrderedNgramModel, type PerplexityUndefinedReason } from './score.ts';
 export { sampleNext, generateNgram, generateNgramText, type NgramSampleOptions, type NgramGenerateOptions, type NgramGeneration } from './sample.ts';
-export { writeArpa, readArpa, ARPA_LOG_ZERO, type ArpaOptions } from './arpa.ts';
+export { writeArpa, writeArpaBytes, readArpa, ARPA_LOG_ZERO, type ArpaOptions } from './arpa.ts';
 export {
   encodeNgram,
   decodeNgram,
@@ -33,5 +33,6 @@ export {
   NGRAM_FORMAT_VERSION,
   type EncodeNgramOptions,
   type LoadedNgramModel,
+  type LoadNgramOptions,
   type NgramManifestOptions,
 } from './serialize.ts';

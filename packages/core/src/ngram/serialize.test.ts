@@ -82,6 +82,18 @@ describe('n-gram manifest', () => {
     training: { corpus: 'timemachine' },
   });
 
+  it("records and checks the file with a caller's SHA-256 when given one (node:crypto in Node)", () => {
+    const calls: number[] = [];
+    const hash = (b: Uint8Array): string => {
+      calls.push(b.length);
+      return sha256Hex(b);
+    };
+    const withHash = ngramManifest(m, bytes, { text: { tokenizer: 'word', normalization: 'd2l' }, sha256Hex: hash });
+    expect(withHash.files[0]?.sha256).toBe(sha256Hex(bytes));
+    expect(loadNgram(withHash, bytes, { sha256Hex: hash }).order).toBe(3);
+    expect(calls).toEqual([bytes.length, bytes.length]);
+    expect(() => loadNgram(withHash, bytes, { sha256Hex: () => '0'.repeat(64) })).toThrow(expect.objectContaining({ code: 'HASH_MISMATCH' }));
+  });
   it('records kind, order, estimator parameters, text spec, vocab, corpus size and the sha256', () => {
     expect(manifest.kind).toBe('ngram');
     expect(manifest.ngram.order).toBe(3);
