@@ -153,12 +153,51 @@ export class CompactBackoffModel implements NgramModel {
    */
   scoreRun(seq: ArrayLike<number>, from: number, out: Float64Array): void {
     const V = this.vocab.size;
+    const word = this.#word;
+    const childStart = this.#childStart;
+    const suffix = this.#suffix;
+    const logp = this.#logp;
+    const bow = this.#bow;
+    const contexts = this.#contexts;
     let c = this.#context(seq, from);
     for (let i = from; i < seq.length; i++) {
       const w = seq[i] as number;
       checkId(w, V);
-      out[i - from] = this.#lookup(c, w) * Math.LN10;
-      c = this.#advance(c, w);
+      // One walk down the context's suffix chain gives both the probability (the first listed
+      // n-gram) and the next state (the first stored one, which is never further down).
+      let acc = 0;
+      let lp = Number.NEGATIVE_INFINITY;
+      let next = -1;
+      for (let h = c; ; ) {
+        let e = -1;
+        if (h < contexts) {
+          let lo = childStart[h] as number;
+          let hi = (childStart[h + 1] as number) - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >>> 1;
+            const x = word[mid] as number;
+            if (x === w) {
+              e = mid;
+              break;
+            }
+            if (x < w) lo = mid + 1;
+            else hi = mid - 1;
+          }
+        }
+        if (e >= 0) {
+          if (next < 0) next = e < contexts ? e : (suffix[e] as number);
+          const x = logp[e] as number;
+          if (x === x) {
+            lp = acc + x;
+            break;
+          }
+        }
+        if (h === ROOT) break;
+        acc += bow[h] as number;
+        h = suffix[h] as number;
+      }
+      out[i - from] = lp * Math.LN10;
+      c = next < 0 ? ROOT : next;
     }
   }
 
