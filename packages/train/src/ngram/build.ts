@@ -1,6 +1,6 @@
 import { splitByPosition } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
-import { AddKModel, BackoffModel, BOS, buildKneserNey, buildMle, countNgrams, EOS, scoreIds, type TextScore, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { AddKModel, BOS, buildKneserNey, buildMle, compactBackoff, CompactBackoffModel, countNgrams, EOS, scoreIds, type TextScore } from '@seqlm/core/ngram';
 import { getTokenizer, normalize, type Normalization, type TokenizerKind } from '@seqlm/core/text';
 import { Vocab } from '@seqlm/core/vocab';
 import { textSequences, tokenCount, type NgramBoundaries } from './sequences.ts';
@@ -48,7 +48,8 @@ export const MIN_VALIDATION_TOKENS = 100;
 export const WARN_NGRAMS = 20_000_000;
 
 export interface NgramBuildResult {
-  model: TrainedNgramModel;
+  /** Backoff models (MLE, Kneser-Ney) in the compact form the model file stores, so scoring and writing need no second layout. */
+  model: AddKModel | CompactBackoffModel;
   trainFraction: number;
   /** Characters of the normalised text on each side of the cut. */
   chars: { train: number; val: number };
@@ -166,14 +167,14 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
   const model = timed(
     'estimate',
     () => (smoothing === 'addk' ? `add-k, k = ${k}` : smoothing === 'kn' ? 'interpolated modified Kneser-Ney' : 'MLE'),
-    (): TrainedNgramModel => {
+    (): AddKModel | CompactBackoffModel => {
       switch (smoothing) {
         case 'mle':
-          return buildMle(counts, vocab, withBoundaries);
+          return compactBackoff(buildMle(counts, vocab, withBoundaries));
         case 'addk':
           return new AddKModel(counts, vocab, withBoundaries, k);
         case 'kn':
-          return buildKneserNey(counts, vocab, withBoundaries, options.prune !== undefined ? { prune: options.prune } : {});
+          return compactBackoff(buildKneserNey(counts, vocab, withBoundaries, options.prune !== undefined ? { prune: options.prune } : {}));
         default:
           throw new SeqlmError('INVALID_ARGUMENT', `unknown smoothing ${JSON.stringify(smoothing)}; expected ${NGRAM_SMOOTHINGS.join(', ')}`);
       }
@@ -185,7 +186,7 @@ export function buildNgram(text: string, options: NgramBuildOptions): NgramBuild
     () => scoreIds(model, valSeqs),
   );
   const result: NgramBuildResult = { model, trainFraction, chars, trainTokens, validation, timings, warnings };
-  if (before !== undefined && model instanceof BackoffModel) {
+  if (before !== undefined && model instanceof CompactBackoffModel) {
     result.pruning = { before, after: Array.from({ length: order }, (_, n) => model.ngramCount(n + 1)) };
   }
   return result;

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
 import { findFile, parseManifest, serializeManifest, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
-import { encodeNgram, loadNgram, ngramManifest, writeArpaBytes, type LoadedNgramModel, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { encodeNgram, loadNgram, ngramManifest, writeArpaBytes, type LoadedNgramModel } from '@seqlm/core/ngram';
 import { sha256Hex } from '../corpus/sha256.ts';
 import { writeCorpusStats } from '../corpus/stats-file.ts';
 
@@ -39,7 +39,7 @@ export interface WrittenNgramModelDir {
  * ARPA separates fields by whitespace, so a char model's ARPA file escapes its
  * space and newline tokens (`\s`, `\n`; read it with `readArpa(text, { escape: true })`).
  */
-export async function writeNgramModelDir(dir: string, model: TrainedNgramModel, options: WriteNgramModelDirOptions): Promise<WrittenNgramModelDir> {
+export async function writeNgramModelDir(dir: string, model: LoadedNgramModel, options: WriteNgramModelDirOptions): Promise<WrittenNgramModelDir> {
   await checkNgramOutDir(dir);
   const bytes = encodeNgram(model);
   const training = options.training;
