@@ -3,7 +3,7 @@ import { Rng } from '../random/index.ts';
 import { checkSamplingOptions, logSumExp, sampleToken, topIndices, type SamplingOptions } from '../sampling/index.ts';
 import { UNK_ID, type Vocab } from '../vocab/index.ts';
 import type { LmCursor } from './cursor.ts';
-import type { AbortSignalLike } from './platform.ts';
+import type { AbortSignalLike } from '../platform.ts';
 
 export interface LmGenerateOptions extends Omit<SamplingOptions, 'excludeIds'> {
   /** Tokens to generate at most (integer >= 0). */

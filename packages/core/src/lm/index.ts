@@ -16,4 +16,4 @@ export { MixtureLm, MixturePredictor, unionVocabulary, checkMixtureWeights, type
 export { fitMixtureWeights, type FitMixtureOptions, type FittedMixture } from './fit-mixture.ts';
 export { loadModel, loadFromManifest, resolveLocation, MANIFEST_FILE, type LoadModelOptions, type ReadFile } from './load.ts';
 export { rnnConfigOf, checkNeuralWeights } from './rnn-config.ts';
-export type { AbortSignalLike } from './platform.ts';
+export type { AbortSignalLike } from '../platform.ts';

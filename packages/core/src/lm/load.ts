@@ -5,7 +5,7 @@ import { NeuralLm } from './graph-session.ts';
 import type { LanguageModel } from './language-model.ts';
 import { MixtureLm } from './mixture-lm.ts';
 import { NgramLm } from './ngram-lm.ts';
-import { platform } from './platform.ts';
+import { platform } from '../platform.ts';
 import { RnnLm } from './rnn-lm.ts';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -11,7 +11,7 @@ export function fileEntry(role: FileRole, path: string, bytes: Uint8Array): Mani
  * Throws `HASH_MISMATCH` unless `bytes` are the file `entry` describes: the size
  * is compared first (cheap, and the usual sign of a truncated download), then the hash.
  */
-export function verifyFile(entry: ManifestFile, bytes: Uint8Array): void {
+export function verifyFile(entry: ManifestFile, bytes: Uint8Array, hash: (bytes: Uint8Array) => string = sha256Hex): void {
   if (bytes.length !== entry.bytes) {
     throw new SeqlmError('HASH_MISMATCH', `${entry.path}: expected ${entry.bytes} bytes, got ${bytes.length}`, {
       path: entry.path,
@@ -19,7 +19,7 @@ export function verifyFile(entry: ManifestFile, bytes: Uint8Array): void {
       actualBytes: bytes.length,
     });
   }
-  const actual = sha256Hex(bytes);
+  const actual = hash(bytes);
   if (actual !== entry.sha256) {
     throw new SeqlmError('HASH_MISMATCH', `${entry.path}: sha256 is ${actual}, the manifest expects ${entry.sha256}`, {
       path: entry.path,

@@ -1,6 +1,6 @@
 import { SeqlmError } from '../errors/index.ts';
 import type { Vocab } from '../vocab/index.ts';
-import { checkId } from './backoff-model.ts';
+import { checkId, checkPosition } from './backoff-model.ts';
 import { contextTotals, type NgramCounts } from './count.ts';
 import { BOS, EOS, idOrNone, type CorpusSize, type NgramEstimatorSpec, type NgramModel } from './model.ts';
 import { ROOT, type NgramTrie } from './trie.ts';
@@ -49,12 +49,34 @@ export class AddKModel implements NgramModel {
   }
 
   logProbAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     return this.#logProb(word, this.#context(seq, pos));
+  }
+
+  /**
+   * The length of the longest n-gram ending at `pos` (N at most) seen in
+   * training: the order whose count informed the estimate; 0 when the token
+   * itself was never seen (its probability is then k's alone).
+   */
+  matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
+    checkPosition(seq, pos);
+    const word = seq[pos] as number;
+    checkId(word, this.vocab.size);
+    let best = 0;
+    let h = ROOT;
+    for (let j = 0; j <= Math.min(this.order - 1, pos); j++) {
+      if (j > 0) {
+        const w = seq[pos - j] as number;
+        checkId(w, this.vocab.size);
+        h = this.trie.extendLeft(h, w);
+        if (h < 0) break;
+      }
+      const e = this.trie.child(h, word);
+      if (e >= 0 && (this.counts[e] as number) > 0) best = j + 1;
+    }
+    return best;
   }
 
   distribution(context: ArrayLike<number>): Float64Array {
@@ -78,8 +100,13 @@ export class AddKModel implements NgramModel {
     if (word === this.bos) return Number.NEGATIVE_INFINITY;
     if (h < 0) return -Math.log(this.#predictable);
     const e = this.trie.child(h, word);
-    const n = e >= 0 ? (this.counts[e] as number) : 0;
-    return Math.log(this.#prob(n, this.#totals[h] as number));
+    const c = e >= 0 ? (this.counts[e] as number) : 0;
+    const n = this.#totals[h] as number;
+    const k = this.k;
+    const V = this.#predictable;
+    // ln((c + k) / (n + kV)) as a difference of logs: a tiny k (1e-320) makes the quotient
+    // underflow to 0 while both logs stay finite, and add-k must never give probability 0.
+    return k >= 1 ? Math.log(c / k + 1) - Math.log(n / k + V) : Math.log(c + k) - Math.log(n + k * V);
   }
 
   /**

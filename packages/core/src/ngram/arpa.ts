@@ -1,6 +1,8 @@
+import { platform } from '../platform.ts';
 import { SeqlmError } from '../errors/index.ts';
 import { UNK, Vocab } from '../vocab/index.ts';
 import { BackoffModel } from './backoff-model.ts';
+import { CompactBackoffModel } from './compact-model.ts';
 import { BOS, EOS, type NgramModel } from './model.ts';
 import { NgramTrie, ensureFloat64 } from './trie.ts';
 
@@ -25,29 +27,101 @@ export interface ArpaOptions {
  * back gives the same probabilities bit for bit.
  */
 export function writeArpa(model: NgramModel, options: ArpaOptions = {}): string {
-  if (!(model instanceof BackoffModel)) {
+  return new platform.TextDecoder().decode(writeArpaBytes(model, options));
+}
+
+/**
+ * `writeArpa` as UTF-8 bytes, written straight into one growing buffer: a
+ * string per line would keep millions of strings alive until the final join,
+ * and the garbage collector then costs more than the formatting.
+ */
+export function writeArpaBytes(model: NgramModel, options: ArpaOptions = {}): Uint8Array {
+  if (!(model instanceof BackoffModel || model instanceof CompactBackoffModel)) {
     throw new SeqlmError('UNSUPPORTED', `ARPA stores backoff models; a ${model.estimator.kind} model has no exact backoff form`);
   }
   const escape = options.escape ?? false;
-  const names = model.vocab.tokens.map((t) => arpaToken(t, escape));
+  const utf8 = new platform.TextEncoder();
+  const names = model.vocab.tokens.map((t) => utf8.encode(arpaToken(t, escape)));
   const N = model.order;
-  const out: string[] = ['\\data\\'];
-  for (let n = 1; n <= N; n++) out.push(`ngram ${n}=${model.ngramCount(n)}`);
+  // KenLM and SRILM refuse a file without <s> and </s>; a model that has none lists them with probability 0.
+  const missing = [BOS, EOS].filter((t) => !model.vocab.has(t) || !model.isListed([model.vocab.idOf(t)]));
+  const out = new ByteWriter(1 << 16);
+  out.ascii('\\data\\\n');
+  for (let n = 1; n <= N; n++) out.ascii(`ngram ${n}=${model.ngramCount(n) + (n === 1 ? missing.length : 0)}\n`);
+  const TAB = 9;
+  const NL = 10;
   for (let n = 1; n <= N; n++) {
-    out.push('', `\\${n}-grams:`);
-    const lines: { key: number; line: string }[] = [];
+    out.ascii(`\n\\${n}-grams:\n`);
+    if (n === 1) for (const t of missing) out.ascii(`${ARPA_LOG_ZERO}\t${t}\n`);
+    // unigrams in token id order so that reading the file rebuilds the same vocabulary
+    const lines = n === 1 ? new ByteWriter(1 << 12) : out;
+    const unigramStart = new Int32Array(names.length).fill(-1);
+    const unigramEnd = new Int32Array(names.length);
     model.forEachNgram(n, (words, log10p, log10bow) => {
-      let line = formatLog(log10p);
-      for (let k = 0; k < words.length; k++) line += `\t${names[words[k] as number] as string}`;
-      if (n < N && log10bow !== 0) line += `\t${formatLog(log10bow)}`;
-      lines.push({ key: n === 1 ? (words[0] as number) : lines.length, line });
+      const start = lines.length;
+      lines.ascii(formatLog(log10p));
+      for (let k = 0; k < words.length; k++) {
+        lines.byte(TAB);
+        lines.bytes(names[words[k] as number] as Uint8Array);
+      }
+      if (n < N && log10bow !== 0) {
+        lines.byte(TAB);
+        lines.ascii(formatLog(log10bow));
+      }
+      lines.byte(NL);
+      if (n === 1) {
+        unigramStart[words[0] as number] = start;
+        unigramEnd[words[0] as number] = lines.length;
+      }
     });
-    // unigrams in id order so that reading the file rebuilds the same vocabulary
-    if (n === 1) lines.sort((a, b) => a.key - b.key);
-    for (const l of lines) out.push(l.line);
+    if (n === 1) {
+      const all = lines.result();
+      for (let w = 0; w < names.length; w++) if ((unigramStart[w] as number) >= 0) out.bytes(all.subarray(unigramStart[w], unigramEnd[w]));
+    }
   }
-  out.push('', '\\end\\', '');
-  return out.join('\n');
+  out.ascii('\n\\end\\\n');
+  return out.result();
+}
+
+/** A growing byte buffer (ASCII strings, single bytes, byte runs). */
+class ByteWriter {
+  #buf: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  #room(n: number): void {
+    if (this.length + n <= this.#buf.length) return;
+    let capacity = this.#buf.length * 2;
+    while (capacity < this.length + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.#buf.subarray(0, this.length));
+    this.#buf = grown;
+  }
+
+  /** `text` must be ASCII (numbers, section headers). */
+  ascii(text: string): void {
+    this.#room(text.length);
+    const buf = this.#buf;
+    for (let i = 0; i < text.length; i++) buf[this.length++] = text.charCodeAt(i);
+  }
+
+  byte(b: number): void {
+    this.#room(1);
+    this.#buf[this.length++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.#room(b.length);
+    this.#buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  result(): Uint8Array {
+    return this.#buf.subarray(0, this.length);
+  }
 }
 
 function formatLog(x: number): string {
@@ -98,8 +172,9 @@ function parseLog(field: string, line: number, what: string): number {
  * reserved ids after it, the other unigrams follow in file order. Any
  * malformed line throws `ARPA_INVALID` with its 1-based line number.
  */
-export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel {
+export function readArpa(source: string | Uint8Array, options: ArpaOptions = {}): BackoffModel {
   const escape = options.escape ?? false;
+  const text = typeof source === 'string' ? source : decodeUtf8(source);
   const lines = text.split('\n');
   let i = 0;
   const lineText = (k: number): string => (lines[k] as string).replace(/\r$/, '').trim();
@@ -117,14 +192,22 @@ export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel 
     if (!m) throw arpaError(i + 1, `expected "ngram <order>=<count>" in the \\data\\ header, got ${JSON.stringify(l)}`);
     const n = Number(m[1]);
     if (n !== declared.length + 1) throw arpaError(i + 1, `expected the count of order ${declared.length + 1}, got order ${n}`);
-    declared.push(Number(m[2]));
+    const count = Number(m[2]);
+    // Each n-gram takes a line of its own: a count above the lines left cannot be honest, and
+    // refusing it here bounds every allocation below by the file's size.
+    if (count > lines.length - i) {
+      throw arpaError(i + 1, `the header declares ${m[2]} ${n}-grams, more than the ${lines.length - i - 1} lines left in the file`);
+    }
+    declared.push(count);
   }
   const N = declared.length;
   if (N === 0) throw arpaError(i + 1, 'the \\data\\ header declares no n-gram counts');
   if (N > 255) throw arpaError(i + 1, `order ${N} is larger than 255`);
+  const total = declared.reduce((a, b) => a + b, 0);
+  if (total > lines.length - i) throw arpaError(i, `the header declares ${total} n-grams in all, more than the ${lines.length - i} lines left in the file`);
 
   // Unigrams first: they fix the vocabulary and so the key space of every order.
-  const readSection = (n: number, onEntry: (fields: string[], line: number) => void): void => {
+  const readSection = (n: number, onEntry: (fields: string[], line: number) => void): number => {
     while (i < lines.length && lineText(i) === '') i++;
     const header = i < lines.length ? lineText(i) : '';
     if (header !== `\\${n}-grams:`) throw arpaError(i + 1, `expected "\\${n}-grams:", got ${JSON.stringify(header)}`);
@@ -148,23 +231,31 @@ export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel 
     if (seen !== declared[n - 1]) {
       throw arpaError(i + 1, `section "\\${n}-grams:" (line ${headerLine}) has ${seen} entries, the header declares ${declared[n - 1]}`);
     }
+    return headerLine;
   };
 
   const unigrams: { token: string; logp: number; bow: number }[] = [];
   const tokenLine = new Map<string, number>();
-  readSection(1, (f, line) => {
+  const unigramHeader = readSection(1, (f, line) => {
     const token = escape ? unescapeToken(f[1] as string, line) : (f[1] as string);
     if (tokenLine.has(token)) throw arpaError(line, `unigram ${JSON.stringify(token)} is listed twice (first at line ${tokenLine.get(token)})`);
     tokenLine.set(token, line);
     unigrams.push({ token, logp: checkedLogp(f[0] as string, line), bow: f.length === 3 ? parseLog(f[2] as string, line, 'backoff weight') : 0 });
   });
-  const reserved = [BOS, EOS].filter((t) => tokenLine.has(t));
-  const special = new Set([UNK, ...reserved]);
+  for (const marker of [BOS, EOS]) {
+    if (!tokenLine.has(marker)) {
+      throw arpaError(unigramHeader, `the unigrams do not list ${marker}; KenLM and SRILM need <s> and </s> (a model without sentence boundaries lists both with log10 p = -99)`);
+    }
+  }
+  const boundaries = markersInUse(unigrams);
+  const markers = new Set([BOS, EOS]);
+  const reserved = boundaries ? [BOS, EOS] : [];
+  const special = new Set([UNK, BOS, EOS]);
   const tokens = [UNK, ...reserved, ...unigrams.map((u) => u.token).filter((t) => !special.has(t))];
   const vocab = Vocab.fromJSON({ format: 'seqlm-vocab', version: 1, reserved, tokens });
   const ids = new Map(tokens.map((t, id) => [t, id]));
 
-  const trie = new NgramTrie(vocab.size, N, declared.reduce((a, b) => a + b, 0));
+  const trie = new NgramTrie(vocab.size, N, total);
   let logp10 = new Float64Array(trie.size + 1024).fill(Number.NaN);
   let bow10 = new Float64Array(trie.size + 1024);
   const set = (words: Int32Array, logp: number, bow: number, line: number, n: number): void => {
@@ -182,6 +273,7 @@ export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel 
   };
   const words1 = new Int32Array(1);
   unigrams.forEach((u) => {
+    if (!boundaries && markers.has(u.token)) return;
     words1[0] = ids.get(u.token) as number;
     set(words1, u.logp, u.bow, tokenLine.get(u.token) as number, 1);
   });
@@ -191,7 +283,11 @@ export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel 
     readSection(n, (f, line) => {
       for (let k = 0; k < n; k++) {
         const raw = f[k + 1] as string;
-        const id = ids.get(escape ? unescapeToken(raw, line) : raw);
+        const token = escape ? unescapeToken(raw, line) : raw;
+        const id = ids.get(token);
+        if (id === undefined && markers.has(token)) {
+          throw arpaError(line, `${token} appears in a ${n}-gram although <s> and </s> both have probability 0 (the mark of a model without sentence boundaries)`);
+        }
         if (id === undefined) throw arpaError(line, `token ${JSON.stringify(raw)} is not among the unigrams`);
         words[k] = id;
       }
@@ -209,11 +305,49 @@ export function readArpa(text: string, options: ArpaOptions = {}): BackoffModel 
     vocab,
     order: N,
     estimator: { kind: 'backoff' },
-    boundaries: vocab.has(BOS) && vocab.has(EOS),
+    boundaries,
     trie,
     logp10: logp10.slice(0, trie.size),
     bow10: bow10.slice(0, trie.size),
   });
+}
+
+/**
+ * Policy for the sentence markers, which every ARPA file lists: when `</s>`
+ * can never be predicted (log10 p = -99) and `<s>` is never a context (-99,
+ * no backoff weight), the model was trained without sentence boundaries, as
+ * `writeArpa` writes a char model of one running text. Both markers are then
+ * left out of the vocabulary, so such a model reads back with the vocabulary
+ * it was written with; a longer n-gram that mentions one of them is refused.
+ */
+function markersInUse(unigrams: readonly { token: string; logp: number; bow: number }[]): boolean {
+  const bos = unigrams.find((u) => u.token === BOS);
+  const eos = unigrams.find((u) => u.token === EOS);
+  return !(eos?.logp === Number.NEGATIVE_INFINITY && bos?.logp === Number.NEGATIVE_INFINITY && bos.bow === 0);
+}
+
+/**
+ * Strict UTF-8: a byte sequence that is not UTF-8 would otherwise become U+FFFD
+ * and two distinct tokens could collide. The error names the first bad line.
+ */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new platform.TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const lineDecoder = new platform.TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    for (let start = 0; start < bytes.length; line++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      try {
+        lineDecoder.decode(bytes.subarray(start, end));
+      } catch {
+        throw arpaError(line, 'the line is not valid UTF-8');
+      }
+      start = end + 1;
+    }
+    throw arpaError(line, 'the file is not valid UTF-8');
+  }
 }
 
 function checkedLogp(field: string, line: number): number {

@@ -36,6 +36,8 @@ export class BackoffModel implements NgramModel {
   readonly logp10: Float64Array;
   readonly bow10: Float64Array;
   readonly #ctx: Int32Array;
+  /** Listed n-grams per order, counted on first use (the model does not change after construction). */
+  #counts: number[] | undefined;
 
   constructor(init: BackoffModelInit) {
     const { trie, logp10, bow10 } = init;
@@ -74,13 +76,27 @@ export class BackoffModel implements NgramModel {
   }
 
   log10ProbAt(seq: ArrayLike<number>, pos: number): number {
-    if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
-      throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
-    }
+    checkPosition(seq, pos);
     const word = seq[pos] as number;
     checkId(word, this.vocab.size);
     const m = this.#matchContext(seq, pos);
     return this.#lookup(word, m);
+  }
+
+  /**
+   * The length of the n-gram whose listed probability `logProbAt(seq, pos)`
+   * used (KenLM's `ngram_length`): N when the full n-gram is listed, 1 for a
+   * unigram after backing off, 0 when nothing is listed (probability 0).
+   */
+  matchedOrderAt(seq: ArrayLike<number>, pos: number): number {
+    checkPosition(seq, pos);
+    const word = seq[pos] as number;
+    checkId(word, this.vocab.size);
+    for (let j = this.#matchContext(seq, pos); j >= 0; j--) {
+      const e = this.trie.child(this.#ctx[j] as number, word);
+      if (e >= 0 && !Number.isNaN(this.logp10[e] as number)) return j + 1;
+    }
+    return 0;
   }
 
   distribution(context: ArrayLike<number>): Float64Array {
@@ -107,12 +123,24 @@ export class BackoffModel implements NgramModel {
     return out;
   }
 
+  /** Whether the n-gram `words` (oldest first) is listed with a probability of its own. */
+  isListed(words: ArrayLike<number>): boolean {
+    const id = this.trie.find(words, 0, words.length);
+    return id > 0 && !Number.isNaN(this.logp10[id] as number);
+  }
+
   /** Number of n-grams of order `n` listed in the model (ARPA `ngram n=`). */
   ngramCount(n: number): number {
-    const { length } = this.trie.columns();
-    let count = 0;
-    for (let id = 1; id < length.length; id++) if (length[id] === n && !Number.isNaN(this.logp10[id] as number)) count++;
-    return count;
+    if (this.#counts === undefined) {
+      const { length } = this.trie.columns();
+      const counts = new Array<number>(this.order + 1).fill(0);
+      for (let id = 1; id < length.length; id++) {
+        const L = length[id] as number;
+        if (!Number.isNaN(this.logp10[id] as number)) counts[L] = (counts[L] as number) + 1;
+      }
+      this.#counts = counts;
+    }
+    return this.#counts[n] ?? 0;
   }
 
   /** Calls `fn` for every listed n-gram of order `n`, in id order, with its token ids (oldest first). */
@@ -158,6 +186,13 @@ export class BackoffModel implements NgramModel {
       acc += this.bow10[c] as number;
     }
     return Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** Throws unless `pos` indexes `seq`. */
+export function checkPosition(seq: ArrayLike<number>, pos: number): void {
+  if (!(Number.isInteger(pos) && pos >= 0 && pos < seq.length)) {
+    throw new SeqlmError('INVALID_ARGUMENT', `position ${pos} is outside a sequence of length ${seq.length}`);
   }
 }
 

@@ -111,6 +111,15 @@ describe('add-k (Laplace when k = 1): (n(h, w) + k) / (n(h) + k V)', () => {
     expect(scoreTokens(m, toy).perplexity).toBeCloseTo(4, 10);
   });
 
+  it('never gives probability 0, even with a subnormal k such as 1e-320', () => {
+    const m = trainNgram(toy, { order: 2, estimator: { kind: 'add-k', k: 1e-320 } });
+    // ln(k / (n(h) + kV)) with n(h) = 3: the quotient underflows, the difference of logs does not
+    const lp = m.logProb(m.vocab.idOf('a'), [m.vocab.idOf('a')]);
+    expect(lp).toBeCloseTo(Math.log(1e-320) - Math.log(3), 6);
+    const s = scoreTokens(m, [['a', 'a', 'c', 'c', 'b', 'b']]);
+    expect(Number.isFinite(s.perplexity)).toBe(true);
+  });
+
   it('refuses k ≤ 0', () => {
     expect(() => trainNgram(toy, { order: 2, estimator: { kind: 'add-k', k: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -2,6 +2,7 @@ export { BOS, EOS, type CorpusSize, type NgramModel, type NgramEstimatorSpec, ty
 export { countNgrams, contextTotals, type CountOptions, type NgramCounts } from './count.ts';
 export { NgramTrie } from './trie.ts';
 export { BackoffModel, type BackoffModelInit } from './backoff-model.ts';
+export { CompactBackoffModel, compactBackoff, type CompactNgramArrays, type CompactBackoffInit } from './compact-model.ts';
 export { AddKModel } from './add-k.ts';
 export { buildMle } from './mle.ts';
 export {
@@ -20,9 +21,9 @@ export {
   type NgramEstimatorOptions,
   type TrainedNgramModel,
 } from './train.ts';
-export { scoreIds, scoreTokens, type TextScore, type PerplexityUndefinedReason } from './score.ts';
+export { scoreIds, scoreTokens, tokenScores, type TextScore, type TokenScore, type OrderedNgramModel, type PerplexityUndefinedReason } from './score.ts';
 export { sampleNext, generateNgram, generateNgramText, type NgramSampleOptions, type NgramGenerateOptions, type NgramGeneration } from './sample.ts';
-export { writeArpa, readArpa, ARPA_LOG_ZERO, type ArpaOptions } from './arpa.ts';
+export { writeArpa, writeArpaBytes, readArpa, ARPA_LOG_ZERO, type ArpaOptions } from './arpa.ts';
 export {
   encodeNgram,
   decodeNgram,
@@ -31,5 +32,7 @@ export {
   NGRAM_MAGIC,
   NGRAM_FORMAT_VERSION,
   type EncodeNgramOptions,
+  type LoadedNgramModel,
+  type LoadNgramOptions,
   type NgramManifestOptions,
 } from './serialize.ts';

@@ -2,7 +2,7 @@ import { SeqlmError } from '../errors/index.ts';
 import type { Vocab } from '../vocab/index.ts';
 import { BackoffModel } from './backoff-model.ts';
 import { type NgramCounts } from './count.ts';
-import { ROOT } from './trie.ts';
+import { NgramTrie, ROOT } from './trie.ts';
 import { withAllUnigrams } from './unigrams.ts';
 
 /** D1, D2, D3+ of one order. */
@@ -14,6 +14,14 @@ export const FALLBACK_DISCOUNTS: Readonly<Discounts> = [0.5, 1, 1.5];
 export interface KneserNeyOptions {
   /** Fixed discounts per order (`discounts[n - 1]` for order n) instead of estimating them. */
   discounts?: readonly (readonly [number, number, number])[];
+  /**
+   * Count cutoffs per order, as lmplz's `--prune`: `prune[n - 1]` = k drops the
+   * n-grams of order n whose count (the adjusted count KN uses at that order)
+   * is ≤ k. The last value holds for the higher orders; values must not
+   * decrease, and unigrams are never pruned (`prune[0]` must be 0).
+   * See `buildKneserNey` for how the statistics stay consistent.
+   */
+  prune?: readonly number[];
 }
 
 /**
@@ -63,6 +71,14 @@ export function adjustedCounts(c: NgramCounts): Float64Array {
  * with the uniform distribution over the predictable tokens (all but `<s>`).
  * Listing P(h, w) = p_n(w | h) for seen (h, w) and bow(h) = γ(h) gives exactly
  * the interpolated model when queried by backoff.
+ *
+ * Pruning (`prune`): discounts come from the unpruned counts-of-counts, and a
+ * dropped n-gram's discounted mass moves into its context's weight,
+ * γ'(h) = γ(h) + Σ_{pruned (h,w)} (c(h,w) − D(c(h,w))) / c(h); every kept
+ * probability interpolates with γ'(h) and with the lower order as the pruned
+ * model answers it by backoff, so each distribution still sums to 1. An
+ * n-gram that is the context of a kept longer one is kept. Pruned n-grams
+ * leave the trie, so the model (and its file) shrinks.
  */
 export function buildKneserNey(counts: NgramCounts, vocab: Vocab, boundaries: boolean, options: KneserNeyOptions = {}): BackoffModel {
   const c = withAllUnigrams(counts);
@@ -92,6 +108,8 @@ export function buildKneserNey(counts: NgramCounts, vocab: Vocab, boundaries: bo
     throw new SeqlmError('INVALID_ARGUMENT', `${options.discounts.length} discount triples given for a model of order ${N}`);
   }
 
+  const thresholds = pruneThresholds(options.prune, N);
+
   // c(h) and γ(h)·c(h) for every context h, from its successors' adjusted counts
   const total = new Float64Array(size);
   const gammaNum = new Float64Array(size);
@@ -104,7 +122,10 @@ export function buildKneserNey(counts: NgramCounts, vocab: Vocab, boundaries: bo
     gammaNum[p] = (gammaNum[p] as number) + (d[Math.min(a, 3) - 1] as number);
   }
 
-  const prob = new Float64Array(size);
+  const pruned = thresholds === undefined ? undefined : prune(c, adj, discounts, thresholds, gammaNum);
+
+  // q: p(w | h) as the (pruned) model answers it by backoff, for listed and pruned n-grams alike
+  const q = new Float64Array(size);
   const logp10 = new Float64Array(size).fill(Number.NaN);
   const predictable = vocab.size - (c.bos >= 0 ? 1 : 0);
   for (let n = 1; n <= N; n++) {
@@ -124,9 +145,15 @@ export function buildKneserNey(counts: NgramCounts, vocab: Vocab, boundaries: bo
       } else {
         if (a <= 0) continue;
         const ch = total[h] as number;
-        p = Math.max(a - discount(d, a), 0) / ch + ((gammaNum[h] as number) / ch) * (prob[suffix[id] as number] as number);
+        const gamma = (gammaNum[h] as number) / ch;
+        const lower = q[suffix[id] as number] as number;
+        if (pruned?.[id] === 1) {
+          q[id] = gamma * lower;
+          continue;
+        }
+        p = Math.max(a - discount(d, a), 0) / ch + gamma * lower;
       }
-      prob[id] = p;
+      q[id] = p;
       logp10[id] = Math.log10(p);
     }
   }
@@ -136,16 +163,90 @@ export function buildKneserNey(counts: NgramCounts, vocab: Vocab, boundaries: bo
     const ch = total[id] as number;
     if (ch > 0) bow10[id] = Math.log10((gammaNum[id] as number) / ch);
   }
+  const kept = pruned === undefined ? { trie: c.trie, logp10, bow10 } : compact(c.trie, logp10, bow10);
   return new BackoffModel({
     vocab,
     order: N,
     estimator: { kind: 'kneser-ney', discounts },
     boundaries,
-    trie: c.trie,
-    logp10,
-    bow10,
+    ...kept,
     trainedOn: { tokens: c.tokens, sequences: c.sequences },
   });
+}
+
+/** `prune` checked and extended to one threshold per order; undefined when nothing would be pruned. */
+function pruneThresholds(prune: readonly number[] | undefined, N: number): number[] | undefined {
+  if (prune === undefined || prune.length === 0) return undefined;
+  const bad = (why: string): never => {
+    throw new SeqlmError('INVALID_ARGUMENT', `prune thresholds ${JSON.stringify(prune)}: ${why}`, { prune });
+  };
+  if (!prune.every((t) => Number.isSafeInteger(t) && t >= 0)) bad('each must be an integer ≥ 0');
+  if (prune[0] !== 0) bad('unigrams cannot be pruned (the first threshold must be 0), as in lmplz');
+  if (prune.length > N) bad(`${prune.length} thresholds for a model of order ${N}`);
+  for (let i = 1; i < prune.length; i++) if ((prune[i] as number) < (prune[i - 1] as number)) bad('thresholds must not decrease with the order, as in lmplz');
+  const out = Array.from({ length: N }, (_, i) => prune[Math.min(i, prune.length - 1)] as number);
+  return out.some((t) => t > 0) ? out : undefined;
+}
+
+/**
+ * Marks the n-grams (order ≥ 2) whose adjusted count is ≤ their order's
+ * threshold, from the highest order down so that the context of a kept
+ * n-gram is kept too, and adds each one's discounted mass to γ(h)·c(h).
+ */
+function prune(c: NgramCounts, adj: Float64Array, discounts: Discounts[], thresholds: number[], gammaNum: Float64Array): Uint8Array {
+  const { length, prefix } = c.trie.columns();
+  const size = length.length;
+  const pruned = new Uint8Array(size);
+  const needed = new Uint8Array(size);
+  for (let n = c.order; n >= 2; n--) {
+    const t = thresholds[n - 1] as number;
+    const d = discounts[n - 1] as Discounts;
+    for (let id = 1; id < size; id++) {
+      if (length[id] !== n) continue;
+      const a = adj[id] as number;
+      if (a <= 0) continue;
+      const h = prefix[id] as number;
+      if (a <= t && needed[id] === 0) {
+        pruned[id] = 1;
+        gammaNum[h] = (gammaNum[h] as number) + (a - discount(d, a));
+      } else needed[h] = 1;
+    }
+  }
+  return pruned;
+}
+
+/**
+ * A trie holding only the listed n-grams and the prefixes and suffixes they
+ * need (the trie's invariants), with the columns renumbered to match.
+ */
+function compact(trie: NgramTrie, logp10: Float64Array, bow10: Float64Array): { trie: NgramTrie; logp10: Float64Array; bow10: Float64Array } {
+  const { prefix, suffix, first, last } = trie.columns();
+  const size = prefix.length;
+  const keep = new Uint8Array(size);
+  for (let id = 1; id < size; id++) if (!Number.isNaN(logp10[id] as number)) keep[id] = 1;
+  // ids are created after their prefix and suffix, so one backward pass closes the set
+  for (let id = size - 1; id >= 1; id--) {
+    if (keep[id] === 0) continue;
+    keep[prefix[id] as number] = 1;
+    keep[suffix[id] as number] = 1;
+  }
+  let count = 1;
+  for (let id = 1; id < size; id++) count += keep[id] as number;
+  const out = new NgramTrie(trie.vocabSize, trie.order, count);
+  const map = new Int32Array(size).fill(-1);
+  map[ROOT] = ROOT;
+  const lp = new Float64Array(count);
+  const bw = new Float64Array(count);
+  lp[ROOT] = Number.NaN;
+  bw[ROOT] = bow10[ROOT] as number;
+  for (let id = 1; id < size; id++) {
+    if (keep[id] === 0) continue;
+    const to = out.add(map[prefix[id] as number] as number, map[suffix[id] as number] as number, first[id] as number, last[id] as number);
+    map[id] = to;
+    lp[to] = logp10[id] as number;
+    bw[to] = bow10[id] as number;
+  }
+  return { trie: out, logp10: lp, bow10: bw };
 }
 
 function discount(d: Discounts, count: number): number {

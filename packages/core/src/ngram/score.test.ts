@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/index.ts';
 import { normalize, wordTokenizer } from '../text/index.ts';
-import { scoreIds, scoreTokens } from './score.ts';
+import { scoreIds, scoreTokens, tokenScores } from './score.ts';
 import { trainNgram } from './train.ts';
 import { readCorpus } from './ngram.test-util.ts';
 
@@ -108,5 +108,28 @@ describe('scoring a text', () => {
       expect(trained.tokens).toBe(mixed.tokens);
       expect(trained.perplexity as number).toBeLessThan((mixed.perplexity as number) / 2);
     }
+  });
+});
+
+describe('per-token scores (as KenLM query prints them)', () => {
+  it('gives log10 p, the matched n-gram order and the OOV mark of every token, </s> included', () => {
+    // KN trigram with boundaries on "a b a c a b": "<s> a b" is a listed trigram, "b b" was never seen.
+    const m = trainNgram(toy, { order: 3, boundaries: true });
+    const ids = m.vocab.encode(['a', 'b', 'b', 'zzz']);
+    const [scores] = tokenScores(m, [ids]);
+    expect(scores?.map((t) => t.order)).toEqual([2, 3, 1, 1, 1]); // <s> a | <s> a b | b (unigram) | <unk> | </s>
+    expect(scores?.map((t) => t.oov)).toEqual([false, false, false, true, false]);
+    expect(scores?.[4]?.id).toBe(m.eos);
+    const total = (scores ?? []).reduce((acc, t) => acc + t.log10Prob, 0);
+    expect(total * Math.LN10).toBeCloseTo(scoreIds(m, [ids]).logProb, 12);
+  });
+
+  it('gives the backed-off order under MLE, and under add-k the longest n-gram seen (0 for an unseen token)', () => {
+    const mle = trainNgram(toy, { order: 2, estimator: { kind: 'mle' } });
+    const [a] = tokenScores(mle, [mle.vocab.encode(['a', 'a', 'b'])]);
+    expect(a?.map((t) => t.order)).toEqual([1, 1, 2]); // "a a" unseen: backs off to the unigram (times MLE's weight 0)
+    const addk = trainNgram(toy, { order: 2, estimator: { kind: 'add-k' } });
+    const [b] = tokenScores(addk, [addk.vocab.encode(['a', 'a', 'b', 'zzz'])]);
+    expect(b?.map((t) => t.order)).toEqual([1, 1, 2, 0]);
   });
 });

@@ -1,5 +1,6 @@
 import { SeqlmError } from '../errors/index.ts';
 import { UNK_ID } from '../vocab/index.ts';
+import { CompactBackoffModel } from './compact-model.ts';
 import type { NgramModel } from './model.ts';
 
 /** Why a perplexity is undefined. */
@@ -48,8 +49,10 @@ export function scoreIds(model: NgramModel, sequences: ArrayLike<number> | reado
     const seq = useBoundaries ? wrap(input, model.bos, model.eos) : input;
     const first = useBoundaries ? 1 : 0;
     const lps = new Float64Array(seq.length - first);
+    // the compact model carries its context state along the sequence instead of finding it per token
+    if (model instanceof CompactBackoffModel) model.scoreRun(seq, first, lps);
     for (let i = first; i < seq.length; i++) {
-      const lp = model.logProbAt(seq, i);
+      const lp = model instanceof CompactBackoffModel ? (lps[i - first] as number) : model.logProbAt(seq, i);
       lps[i - first] = lp;
       logProb += lp;
       if ((seq[i] as number) === UNK_ID) {
@@ -90,6 +93,41 @@ export function scoreTokens(model: NgramModel, sequences: readonly string[] | re
     model,
     list.map((s) => model.vocab.encode(s)),
   );
+}
+
+/** One scored token, as KenLM's `query` prints it per word. */
+export interface TokenScore {
+  /** The token id scored; `</s>` ends each sequence of a model with boundaries. */
+  id: number;
+  /** log10 p(token | context), ARPA's unit; -Infinity for probability 0. */
+  log10Prob: number;
+  /** Length of the n-gram that matched (`matchedOrderAt`): N for the full context, 1 for a unigram, 0 for none. */
+  order: number;
+  /** The token is `<unk>`. */
+  oov: boolean;
+}
+
+/** A model that can say which n-gram order answered each query (both of core's models can). */
+export type OrderedNgramModel = NgramModel & { matchedOrderAt(seq: ArrayLike<number>, pos: number): number };
+
+/**
+ * Every token's score, sequence by sequence, wrapped in `<s> … </s>` as
+ * `scoreIds` wraps them; the log10 p values sum (times ln 10) to `scoreIds`'s `logProb`.
+ */
+export function tokenScores(model: OrderedNgramModel, sequences: readonly ArrayLike<number>[]): TokenScore[][] {
+  const useBoundaries = model.boundaries && model.bos >= 0 && model.eos >= 0;
+  const out: TokenScore[][] = [];
+  for (const input of sequences) {
+    if (input.length === 0) continue;
+    const seq = useBoundaries ? wrap(input, model.bos, model.eos) : input;
+    const scores: TokenScore[] = [];
+    for (let i = useBoundaries ? 1 : 0; i < seq.length; i++) {
+      const id = seq[i] as number;
+      scores.push({ id, log10Prob: model.logProbAt(seq, i) / Math.LN10, order: model.matchedOrderAt(seq, i), oov: id === UNK_ID });
+    }
+    out.push(scores);
+  }
+  return out;
 }
 
 function summarize(logProb: number, n: number): { crossEntropy: { nats: number; bits: number } | undefined; perplexity: number | undefined } {

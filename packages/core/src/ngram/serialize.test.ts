@@ -70,7 +70,7 @@ describe('compact n-gram file', () => {
   });
 
   it('encodes a model read from ARPA, pruned prefixes included', () => {
-    const m = readArpa(['\\data\\', 'ngram 1=2', 'ngram 2=0', 'ngram 3=1', '\\1-grams:', '-0.3 x -0.1', '-0.4 y', '\\2-grams:', '\\3-grams:', '-0.01 y x y', '\\end\\'].join('\n'));
+    const m = readArpa(['\\data\\', 'ngram 1=4', 'ngram 2=0', 'ngram 3=1', '\\1-grams:', '-99 <s>', '-99 </s>', '-0.3 x -0.1', '-0.4 y', '\\2-grams:', '\\3-grams:', '-0.01 y x y', '\\end\\'].join('\n'));
     const back = decodeNgram(encodeNgram(m));
     for (const ctx of [[], [1], [2, 1], [1, 2]]) expect(back.distribution(ctx)).toEqual(m.distribution(ctx));
   });
@@ -94,6 +94,18 @@ describe('n-gram manifest', () => {
     training: { corpus: 'timemachine' },
   });
 
+  it("records and checks the file with a caller's SHA-256 when given one (node:crypto in Node)", () => {
+    const calls: number[] = [];
+    const hash = (b: Uint8Array): string => {
+      calls.push(b.length);
+      return sha256Hex(b);
+    };
+    const withHash = ngramManifest(m, bytes, { text: { tokenizer: 'word', normalization: 'd2l' }, sha256Hex: hash });
+    expect(withHash.files[0]?.sha256).toBe(sha256Hex(bytes));
+    expect(loadNgram(withHash, bytes, { sha256Hex: hash }).order).toBe(3);
+    expect(calls).toEqual([bytes.length, bytes.length]);
+    expect(() => loadNgram(withHash, bytes, { sha256Hex: () => '0'.repeat(64) })).toThrow(expect.objectContaining({ code: 'HASH_MISMATCH' }));
+  });
   it('records kind, order, estimator parameters, text spec, vocab, corpus size and the sha256', () => {
     expect(manifest.kind).toBe('ngram');
     expect(manifest.ngram.order).toBe(3);

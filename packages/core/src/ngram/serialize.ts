@@ -15,6 +15,13 @@
  *
  * Ids are written in creation order, where an n-gram's prefix and suffix always
  * come before it, so loading rebuilds the trie in one pass.
+ *
+ * Version 2 (backoff models) is used where it lies: the header adds `levels`
+ * (`CompactNgramArrays.levelStart`) and the columns are those of
+ * `CompactNgramArrays` (word, suffix, childStart, logp10, bow10), each a
+ * typed-array view over the file's bytes when they are aligned, so loading
+ * checks the arrays in one pass and builds nothing. Add-k models are still
+ * written as version 1, and version 1 files of either kind keep loading.
  */
 import { SeqlmError } from '../errors/index.ts';
 import { asciiJson, DTYPE_BYTES, isCount, LITTLE_ENDIAN, parseAsciiJson, readColumn, type Column as TypedColumn, type ColumnDtype } from '../manifest/binary.ts';
@@ -32,11 +39,14 @@ import {
 import { Vocab, type VocabJSON } from '../vocab/index.ts';
 import { AddKModel } from './add-k.ts';
 import { BackoffModel } from './backoff-model.ts';
+import { checkCompactArrays, compactBackoff, CompactBackoffModel } from './compact-model.ts';
 import type { CorpusSize, NgramEstimatorSpec, NgramModel } from './model.ts';
 import { NgramTrie, ROOT } from './trie.ts';
 
 export const NGRAM_MAGIC = 'SQNG';
-export const NGRAM_FORMAT_VERSION = 1;
+/** The newest version written (backoff models); add-k models are written as version 1. */
+export const NGRAM_FORMAT_VERSION = 2;
+const TRIE_FORMAT_VERSION = 1;
 const PREAMBLE = 16;
 
 
@@ -54,8 +64,10 @@ interface Header {
   estimator: NgramEstimatorSpec;
   vocab: VocabJSON;
   trainedOn: CorpusSize | null;
-  /** n-gram ids written (the root, id 0, is implicit). */
+  /** n-gram ids written (the root, id 0, is implicit in version 1, written in version 2). */
   ngrams: number;
+  /** Version 2: `CompactNgramArrays.levelStart`. */
+  levels?: number[];
   columns: Column[];
   dataByteLength: number;
 }
@@ -63,6 +75,8 @@ interface Header {
 export interface EncodeNgramOptions {
   /** float32 halves the size of probabilities and backoff weights at ~1e-7 relative error. Default float64 (exact). */
   precision?: 'float64' | 'float32';
+  /** 1 writes a backoff model in the version 1 layout, for readers older than version 2. Default: the newest. */
+  version?: 1 | 2;
 }
 
 type Data = TypedColumn;
@@ -72,6 +86,15 @@ export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {})
   const precision = options.precision ?? 'float64';
   if (precision !== 'float64' && precision !== 'float32') {
     throw new SeqlmError('INVALID_ARGUMENT', `precision must be float64 or float32, got ${String(precision)}`);
+  }
+  if (options.version !== undefined && options.version !== 1 && options.version !== 2) {
+    throw new SeqlmError('INVALID_ARGUMENT', `version must be 1 or 2, got ${String(options.version)}`);
+  }
+  if (options.version === 1 && model instanceof CompactBackoffModel) {
+    throw new SeqlmError('UNSUPPORTED', 'a model read from a version 2 file can only be written as version 2');
+  }
+  if ((model instanceof BackoffModel && options.version !== 1) || model instanceof CompactBackoffModel) {
+    return encodeCompact(model instanceof BackoffModel ? compactBackoff(model, precision) : model, precision);
   }
   let trie: NgramTrie;
   let kind: Header['model'];
@@ -91,7 +114,24 @@ export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {})
   const { prefix, last } = trie.columns();
   const words = model.vocab.size <= 65536 ? Uint16Array.from(last.subarray(1)) : last.slice(1);
   const data: [string, Data][] = [['prefix', prefix.slice(1)], ['word', words], ...values];
+  return writeFile(model, kind, trie.size - 1, data, TRIE_FORMAT_VERSION);
+}
 
+function encodeCompact(model: CompactBackoffModel, precision: 'float64' | 'float32'): Uint8Array {
+  const a = model.arrays;
+  const F = precision === 'float64' ? Float64Array : Float32Array;
+  const float = (x: Float64Array | Float32Array): Data => (x instanceof F ? x : F.from(x));
+  const data: [string, Data][] = [
+    ['word', a.word],
+    ['suffix', a.suffix],
+    ['childStart', a.childStart],
+    ['logp10', float(a.logp10)],
+    ['bow10', float(a.bow10)],
+  ];
+  return writeFile(model, 'backoff', model.size - 1, data, NGRAM_FORMAT_VERSION, Array.from(a.levelStart));
+}
+
+function writeFile(model: NgramModel, kind: Header['model'], ngrams: number, data: [string, Data][], version: number, levels?: number[]): Uint8Array {
   const columns: Column[] = [];
   let offset = 0;
   for (const [name, a] of data) {
@@ -105,7 +145,8 @@ export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {})
     estimator: model.estimator,
     vocab: model.vocab.toJSON(),
     trainedOn: model.trainedOn ?? null,
-    ngrams: trie.size - 1,
+    ngrams,
+    ...(levels !== undefined ? { levels } : {}),
     columns,
     dataByteLength: offset,
   };
@@ -114,7 +155,7 @@ export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {})
   const out = new Uint8Array(dataStart + offset);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 4; i++) out[i] = NGRAM_MAGIC.charCodeAt(i);
-  view.setUint32(4, NGRAM_FORMAT_VERSION, true);
+  view.setUint32(4, version, true);
   view.setUint32(8, json.length, true);
   view.setUint32(12, 0, true);
   for (let i = 0; i < json.length; i++) out[PREAMBLE + i] = json.charCodeAt(i);
@@ -122,14 +163,23 @@ export function encodeNgram(model: NgramModel, options: EncodeNgramOptions = {})
   return out;
 }
 
-/** Reads a model written by `encodeNgram`; anything truncated or inconsistent throws `MODEL_INVALID`. */
-export function decodeNgram(bytes: Uint8Array): BackoffModel | AddKModel {
+/** A model read from an n-gram file: version 2 gives the compact backoff model, version 1 the trie-based ones. */
+export type LoadedNgramModel = BackoffModel | AddKModel | CompactBackoffModel;
+
+/**
+ * Reads a model written by `encodeNgram`; anything truncated or inconsistent
+ * throws `MODEL_INVALID`. A version 2 file's columns stay views over `bytes`
+ * (do not modify them afterwards).
+ */
+export function decodeNgram(bytes: Uint8Array): LoadedNgramModel {
   if (bytes.length < PREAMBLE) invalid(`truncated: ${bytes.length} bytes is shorter than the ${PREAMBLE}-byte preamble`);
   const magic = String.fromCharCode(bytes[0] as number, bytes[1] as number, bytes[2] as number, bytes[3] as number);
   if (magic !== NGRAM_MAGIC) invalid(`bad magic ${JSON.stringify(magic)}; not a seqlm n-gram file (expected "${NGRAM_MAGIC}")`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
-  if (version !== NGRAM_FORMAT_VERSION) invalid(`unsupported n-gram file version ${version}; this build reads version ${NGRAM_FORMAT_VERSION}`);
+  if (version !== NGRAM_FORMAT_VERSION && version !== TRIE_FORMAT_VERSION) {
+    invalid(`unsupported n-gram file version ${version}; this build reads versions ${TRIE_FORMAT_VERSION} and ${NGRAM_FORMAT_VERSION} (re-build the model with "seqlm ngram build" or re-import its ARPA file)`);
+  }
   const headerBytes = view.getUint32(8, true);
   if (view.getUint32(12, true) !== 0) invalid('unknown flags set in the preamble');
   if (PREAMBLE + headerBytes > bytes.length) invalid('truncated inside the header');
@@ -145,13 +195,37 @@ export function decodeNgram(bytes: Uint8Array): BackoffModel | AddKModel {
     throw new SeqlmError('MODEL_INVALID', `n-gram file vocabulary: ${(error as Error).message}`, undefined, { cause: error });
   }
   const n = header.ngrams;
-  const column = (name: string, dtypes: ColumnDtype[]): Data => {
+  const column = (name: string, dtypes: ColumnDtype[], length = n): Data => {
     const c = header.columns.find((x) => x.name === name);
-    if (c === undefined || !dtypes.includes(c.dtype) || c.length !== n) invalid(`column "${name}" is missing or malformed`);
+    if (c === undefined || !dtypes.includes(c.dtype) || c.length !== length) invalid(`column "${name}" is missing or malformed`);
     const end = c.offset + c.length * DTYPE_BYTES[c.dtype];
     if (c.offset % 8 !== 0 || end > header.dataByteLength) invalid(`column "${name}" lies outside the data section`);
     return readColumn(bytes, view, dataStart + c.offset, c.dtype, c.length);
   };
+  if (version === NGRAM_FORMAT_VERSION) {
+    const levels = header.levels;
+    if (header.model !== 'backoff' || !Array.isArray(levels) || levels.length !== header.order + 2 || !levels.every(isCount) || levels[header.order + 1] !== n + 1) {
+      invalid('a version 2 file needs a backoff model and "levels" with order + 2 counts ending at ngrams + 1');
+    }
+    const contexts = levels[header.order] as number;
+    const arrays = {
+      levelStart: Int32Array.from(levels),
+      word: column('word', ['uint16', 'int32'], n + 1) as Uint16Array | Int32Array,
+      suffix: column('suffix', ['int32'], n + 1) as Int32Array,
+      childStart: column('childStart', ['int32'], contexts + 1) as Int32Array,
+      logp10: column('logp10', ['float64', 'float32'], n + 1) as Float64Array | Float32Array,
+      bow10: column('bow10', ['float64', 'float32'], contexts) as Float64Array | Float32Array,
+    };
+    checkCompactArrays(arrays, header.order, vocab.size, invalid);
+    return new CompactBackoffModel({
+      vocab,
+      order: header.order,
+      estimator: header.estimator,
+      boundaries: header.boundaries,
+      trainedOn: header.trainedOn ?? undefined,
+      arrays,
+    });
+  }
   const prefix = column('prefix', ['int32']);
   const word = column('word', ['uint16', 'int32']);
   const trie = rebuildTrie(vocab.size, header.order, prefix, word);
@@ -229,6 +303,8 @@ export interface NgramManifestOptions {
   description?: string;
   /** Corpus name and anything else to record; the corpus size the model knows is added to `hyperparameters`. */
   training?: TrainingMetadata;
+  /** The SHA-256 to record the file with (see `LoadNgramOptions.sha256Hex`). */
+  sha256Hex?: (bytes: Uint8Array) => string;
 }
 
 /**
@@ -256,7 +332,7 @@ export function ngramManifest(model: NgramModel, bytes: Uint8Array, options: Ngr
     kind: 'ngram',
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
-    files: [fileEntry('ngram', file, bytes)],
+    files: [options.sha256Hex ? { role: 'ngram', path: file, bytes: bytes.length, sha256: options.sha256Hex(bytes) } : fileEntry('ngram', file, bytes)],
     text: options.text,
     vocab: model.vocab.toJSON(),
     ngram: spec,
@@ -265,15 +341,24 @@ export function ngramManifest(model: NgramModel, bytes: Uint8Array, options: Ngr
   return parseManifest(manifest) as NgramManifest;
 }
 
+export interface LoadNgramOptions {
+  /**
+   * The SHA-256 (lowercase hex) to check the bytes with. Default: core's own,
+   * synchronous and portable; Node callers can pass `node:crypto`'s, which is
+   * an order of magnitude faster on a file of megabytes.
+   */
+  sha256Hex?: (bytes: Uint8Array) => string;
+}
+
 /**
  * Loads a model from its manifest and encoded bytes: validates the manifest,
  * checks the bytes' size and sha256 (`HASH_MISMATCH`), decodes them and checks
  * that order, estimator, boundaries and vocabulary agree with the manifest.
  */
-export function loadNgram(manifest: unknown, bytes: Uint8Array): BackoffModel | AddKModel {
+export function loadNgram(manifest: unknown, bytes: Uint8Array, options: LoadNgramOptions = {}): LoadedNgramModel {
   const m = parseManifest(manifest);
   if (m.kind !== 'ngram') throw new SeqlmError('MANIFEST_INVALID', `expected a manifest of kind "ngram", got "${m.kind}"`);
-  verifyFile(findFile(m, m.ngram.file), bytes);
+  verifyFile(findFile(m, m.ngram.file), bytes, options.sha256Hex);
   const model = decodeNgram(bytes);
   const mismatch = (what: string): never => {
     throw new SeqlmError('MANIFEST_INVALID', `the manifest and the n-gram file disagree on the ${what}`, { field: what });
@@ -313,7 +398,7 @@ function estimatorOf(spec: NgramSpec): NgramEstimatorSpec {
 function ngramCounts(model: NgramModel): number[] {
   const counts: number[] = [];
   for (let n = 1; n <= model.order; n++) {
-    if (model instanceof BackoffModel) counts.push(model.ngramCount(n));
+    if (model instanceof BackoffModel || model instanceof CompactBackoffModel) counts.push(model.ngramCount(n));
     else if (model instanceof AddKModel) counts.push(countOfOrder(model, n));
   }
   return counts;

@@ -12,8 +12,8 @@ export type NgramEstimatorOptions =
   | { kind: 'mle' }
   /** k defaults to 1 (Laplace). */
   | { kind: 'add-k'; k?: number }
-  /** Discounts are estimated from counts-of-counts unless given. */
-  | { kind: 'kneser-ney'; discounts?: readonly (readonly [number, number, number])[] };
+  /** Discounts are estimated from counts-of-counts unless given; `prune` as lmplz's `--prune` (see `KneserNeyOptions`). */
+  | { kind: 'kneser-ney'; discounts?: readonly (readonly [number, number, number])[]; prune?: readonly number[] };
 
 export interface TrainNgramOptions {
   /** N ≥ 1: p(x_t | x_{t−N+1} .. x_{t−1}). */
@@ -66,7 +66,10 @@ export function trainNgramIds(sequences: Iterable<ArrayLike<number>>, vocab: Voc
     case 'add-k':
       return new AddKModel(counts, vocab, boundaries, estimator.k ?? 1);
     case 'kneser-ney':
-      return buildKneserNey(counts, vocab, boundaries, estimator.discounts ? { discounts: estimator.discounts } : {});
+      return buildKneserNey(counts, vocab, boundaries, {
+        ...(estimator.discounts ? { discounts: estimator.discounts } : {}),
+        ...(estimator.prune ? { prune: estimator.prune } : {}),
+      });
     default:
       throw new SeqlmError('INVALID_ARGUMENT', `unknown n-gram estimator ${JSON.stringify((estimator as { kind: unknown }).kind)}; expected mle, add-k or kneser-ney`);
   }

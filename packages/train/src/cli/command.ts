@@ -16,6 +16,8 @@ export interface OptionSpec {
   multiple?: boolean;
   /** Applied when the flag is absent, and shown in help. Leave unset when the default depends on other flags (say so in `description`). */
   default?: string | boolean;
+  /** A string flag that takes the words after it up to the next flag (`--prune 0 0 1`); the command gets them joined by one space. */
+  variadic?: boolean;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -42,6 +44,8 @@ export interface CliIO {
   stderr: { write(text: string): unknown };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard input, read where a file flag is given as `-`. */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 export interface CommandContext<O extends OptionSpecs> {

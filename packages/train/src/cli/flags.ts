@@ -78,3 +78,14 @@ export function exclusive(values: Readonly<Record<string, unknown>>, ...names: s
   const given = names.filter((n) => values[n] !== undefined);
   if (given.length > 1) throw usageError(`${given.map(flag).join(' and ')} cannot be used together`, { flags: given });
 }
+
+/** `-` as a file flag's value: read standard input instead. */
+export const STDIN = '-';
+
+/** All of standard input; a command given `--flag -` without a stdin (an embedding caller's IO) is a usage error. */
+export async function readStdin(name: string, stdin: AsyncIterable<Uint8Array> | undefined): Promise<Uint8Array> {
+  if (stdin === undefined) throw usageError(`${flag(name)} -: this caller gives no standard input`, { flag: name });
+  const parts: Uint8Array[] = [];
+  for await (const chunk of stdin) parts.push(chunk);
+  return Buffer.concat(parts);
+}

@@ -6,7 +6,7 @@ const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'Sho
 
 function optionLabel(name: string, spec: OptionSpec): string {
   const short = spec.short !== undefined ? `-${spec.short}, ` : '';
-  const value = spec.type === 'string' ? ` <${spec.valueName ?? 'value'}>` : '';
+  const value = spec.type === 'string' ? ` <${spec.valueName ?? 'value'}>${spec.variadic === true ? '...' : ''}` : '';
   return `${short}--${name}${value}`;
 }
 

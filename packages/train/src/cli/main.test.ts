@@ -29,13 +29,14 @@ const echo = defineCommand({
   options: {
     count: { type: 'string', valueName: 'n', description: 'How many times', default: '1' },
     loud: { type: 'boolean', short: 'l', description: 'Upper case' },
+    tail: { type: 'string', valueName: 'w', variadic: true, description: 'Words appended after the echo' },
   },
   positionals: [{ name: 'word', description: 'What to echo' }],
   async run({ values, positionals, io }) {
     seen.push(values);
     const n = positiveInt('count', values.count, 1);
     const word = values.loud ? (positionals[0] ?? '').toUpperCase() : (positionals[0] ?? '');
-    io.stdout.write(`${Array(n).fill(word).join(' ')}\n`);
+    io.stdout.write(`${[...Array(n).fill(word), ...(values.tail === undefined ? [] : [`[${values.tail}]`])].join(' ')}\n`);
   },
 });
 const failing = defineCommand({
@@ -51,6 +52,16 @@ const failing = defineCommand({
 const commands: Command[] = [echo, failing];
 
 describe('main', () => {
+  it('gives a variadic flag every word up to the next flag, joined by one space', async () => {
+    const c = capture();
+    expect(await main(['demo', 'echo', '--tail', '0', '0', '1', '-l', 'hi'], c.io, commands)).toBe(0);
+    // "hi" after -l is the positional again: the variadic flag stopped at the flag
+    expect(c.out()).toBe('HI [0 0 1]\n');
+    const d = capture();
+    expect(await main(['demo', 'echo', 'hi', '--tail', 'a', 'b'], d.io, commands)).toBe(0);
+    expect(d.out()).toBe('hi [a b]\n');
+  });
+
   it('runs a multi-word command with typed flags and positionals', async () => {
     const c = capture();
     expect(await main(['demo', 'echo', '--count', '2', '-l', 'hi'], c.io, commands)).toBe(0);

@@ -12,7 +12,7 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
 }
 
 /** The package version, read from package.json (one level above both `src/` and `dist/`). */
@@ -103,11 +103,31 @@ function parse(command: Command, args: string[]): { values: Record<string, strin
   }
   const valueFlags = valueFlagNames(command.options as OptionSpecs);
   try {
-    const parsed = parseArgs({ args: attachNegativeNumbers(args, valueFlags), options, strict: true, allowPositionals: command.positionals !== undefined });
+    const joined = joinVariadic(args, command.options as OptionSpecs);
+    const parsed = parseArgs({ args: attachNegativeNumbers(joined, valueFlags), options, strict: true, allowPositionals: command.positionals !== undefined });
     return { values: parsed.values as Record<string, string | string[] | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
     throw usageError(`${parseArgsMessage(error, args, valueFlags)} for "${PROGRAM} ${command.name}" (see --help)`);
   }
+}
+
+/** `--prune 0 0 1` → `--prune=0 0 1`: a variadic flag takes every word up to the next flag (or `--`). */
+function joinVariadic(args: readonly string[], specs: OptionSpecs): string[] {
+  const variadic = new Set(Object.entries(specs).filter(([, s]) => s.variadic === true).map(([name]) => `--${name}`));
+  if (variadic.size === 0) return [...args];
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    if (!variadic.has(arg)) {
+      out.push(arg);
+      continue;
+    }
+    const words: string[] = [];
+    while (i + 1 < args.length && !args[i + 1]!.startsWith('-')) words.push(args[++i]!);
+    out.push(words.length > 0 ? `${arg}=${words.join(' ')}` : arg);
+  }
+  return out;
 }
 
 /** `-5`, `-0.5`, `-.5`, `-1e3`: what a user means as a value, never as a flag. */

@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SeqlmError } from '@seqlm/core/errors';
 import type { CliIO } from './command.ts';
-import { existingFile } from './flags.ts';
-
-/** Reads all of a stream (standard input) as UTF-8. */
-async function readStream(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return decodeUtf8(Buffer.concat(chunks), 'standard input');
-}
+import { existingFile, readStdin } from './flags.ts';
 
 function decodeUtf8(bytes: Uint8Array, what: string): string {
   try {
@@ -18,9 +11,9 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
   }
 }
 
-/** The text a `--<flag> <path>` names, or standard input for `-` (`io.stdin`, else the process's). */
-export async function readTextArgument(flag: string, raw: string, io: CliIO & { stdin?: AsyncIterable<Uint8Array | string> }): Promise<string> {
-  if (raw === '-') return readStream(io.stdin ?? process.stdin);
+/** The text a `--<flag> <path>` names, or standard input for `-`. */
+export async function readTextArgument(flag: string, raw: string, io: CliIO): Promise<string> {
+  if (raw === '-') return decodeUtf8(await readStdin(flag, io.stdin), 'standard input');
   const path = existingFile(flag, raw, io.cwd);
   return decodeUtf8(new Uint8Array(await readFile(path)), path);
 }

@@ -95,7 +95,12 @@ export async function loadCorpusFile(file: string): Promise<LoadedCorpus> {
   const path = resolve(file);
   const data = await readIfExists(path);
   if (data === undefined) throw new SeqlmError('CORPUS_NOT_FOUND', `corpus file not found: ${path}`, { path });
-  return { name: basename(path), text: decodeUtf8(data, path), path, source: 'file', bytes: data.byteLength, sha256: sha256Hex(data), entry: undefined };
+  return corpusFromBytes(basename(path), path, data);
+}
+
+/** A corpus read by the caller (standard input, say), named `name`; `path` only labels messages. */
+export function corpusFromBytes(name: string, path: string, data: Uint8Array): LoadedCorpus {
+  return { name, text: decodeUtf8(data, path), path, source: 'file', bytes: data.byteLength, sha256: sha256Hex(data), entry: undefined };
 }
 
 /** Throws `HASH_MISMATCH`, naming the file and both hashes, unless `data` is the registered file. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreTokens, trainNgram } from '@seqlm/core/ngram';
 import { normalize } from '@seqlm/core/text';
-import { buildNgram, formatPerplexity, type NgramBuildPhase } from './index.ts';
+import { buildNgram, formatPerplexity, possibleNgrams, WARN_NGRAMS, type NgramBuildPhase } from './index.ts';
 
 describe('buildNgram', () => {
   it('cuts at floor(0.9 · length) and scores the last 10% as D2L defines perplexity (hand-computed MLE bigram)', () => {
@@ -62,6 +62,25 @@ describe('buildNgram', () => {
     });
     expect(phases).toEqual(['tokenize', 'count', 'estimate', 'validate']);
     expect(Object.keys(result.timings)).toEqual(phases);
+  });
+
+  it('warns, without failing, where a setting or the data makes the result doubtful', () => {
+    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(30);
+    const base = { tokenizer: 'char', normalization: 'raw' } as const;
+    const quiet = buildNgram(text, { ...base, order: 3, smoothing: 'kn' });
+    expect(quiet.warnings).toEqual([]);
+    const seen: string[] = [];
+    const huge = buildNgram(text, { ...base, order: 3, smoothing: 'addk', k: 1e308, onWarning: (m) => seen.push(m) });
+    expect(huge.warnings).toEqual(seen);
+    expect(huge.warnings.join('\n')).toMatch(/k = 1e\+308 outweighs all 1215 training tokens/);
+    // a one-line corpus validates on a handful of tokens
+    const short = buildNgram('to be or not to be', { ...base, order: 2, smoothing: 'kn' });
+    expect(short.validation.tokens).toBe(2);
+    expect(short.warnings.join('\n')).toMatch(/validation holds only 2 char token\(s\)/);
+    // order 50 over 1.3k tokens is still small; the bound is what a long corpus would hit
+    expect(possibleNgrams(1_003_854, 65, 50)).toBeGreaterThan(WARN_NGRAMS);
+    expect(possibleNgrams(1_003_854, 65, 6)).toBeLessThan(WARN_NGRAMS);
+    expect(possibleNgrams(10, 2, 3)).toBe(2 + 4 + 8);
   });
 
   it('refuses bad options with coded errors', () => {

@@ -3,6 +3,9 @@ export {
   formatPerplexity,
   NGRAM_SMOOTHINGS,
   MAX_NGRAM_ORDER,
+  MIN_VALIDATION_TOKENS,
+  WARN_NGRAMS,
+  possibleNgrams,
   type NgramSmoothing,
   type NgramBuildOptions,
   type NgramBuildResult,
@@ -12,6 +15,7 @@ export {
 export {
   writeNgramModelDir,
   readNgramModelDir,
+  inFile,
   checkNgramOutDir,
   NGRAM_MODEL_FILE,
   NGRAM_ARPA_FILE,
@@ -19,3 +23,4 @@ export {
   type WrittenNgramModelDir,
   type NgramModelDir,
 } from './model-dir.ts';
+export { textSequences, tokenCount, NGRAM_BOUNDARIES, type NgramBoundaries } from './sequences.ts';

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
-import { fileEntry, findFile, parseManifest, serializeManifest, sha256Hex, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
-import { encodeNgram, loadNgram, ngramManifest, writeArpa, type NgramModel, type TrainedNgramModel } from '@seqlm/core/ngram';
+import { findFile, parseManifest, serializeManifest, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
+import { encodeNgram, loadNgram, ngramManifest, writeArpaBytes, type LoadedNgramModel } from '@seqlm/core/ngram';
+import { sha256Hex } from '../corpus/sha256.ts';
 import { writeCorpusStats } from '../corpus/stats-file.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -38,19 +39,24 @@ export interface WrittenNgramModelDir {
  * ARPA separates fields by whitespace, so a char model's ARPA file escapes its
  * space and newline tokens (`\s`, `\n`; read it with `readArpa(text, { escape: true })`).
  */
-export async function writeNgramModelDir(dir: string, model: TrainedNgramModel, options: WriteNgramModelDirOptions): Promise<WrittenNgramModelDir> {
+export async function writeNgramModelDir(dir: string, model: LoadedNgramModel, options: WriteNgramModelDirOptions): Promise<WrittenNgramModelDir> {
   await checkNgramOutDir(dir);
   const bytes = encodeNgram(model);
   const training = options.training;
-  const arpa = options.arpa === true ? new TextEncoder().encode(writeArpa(model, { escape: options.text.tokenizer === 'char' })) : undefined;
+  const arpa = options.arpa === true ? writeArpaBytes(model, { escape: options.text.tokenizer === 'char' }) : undefined;
   let manifest = ngramManifest(model, bytes, {
     text: options.text,
     file: NGRAM_MODEL_FILE,
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(training !== undefined ? { training } : {}),
+    // node:crypto's hash: core's portable one takes a noticeable share of writing a 10 MB model
+    sha256Hex,
   });
-  if (arpa !== undefined) manifest = parseManifest({ ...manifest, files: [...manifest.files, fileEntry('arpa', NGRAM_ARPA_FILE, arpa)] }) as NgramManifest;
+  if (arpa !== undefined) {
+    const entry: ManifestFile = { role: 'arpa', path: NGRAM_ARPA_FILE, bytes: arpa.length, sha256: sha256Hex(arpa) };
+    manifest = parseManifest({ ...manifest, files: [...manifest.files, entry] }) as NgramManifest;
+  }
 
   const files: [string, string | Uint8Array][] = [[NGRAM_MODEL_FILE, bytes], ...(arpa !== undefined ? [[NGRAM_ARPA_FILE, arpa] as [string, Uint8Array]] : [])];
   let stats: ManifestFile | undefined;
@@ -113,7 +119,7 @@ async function ioStep<T>(path: string, fn: () => Promise<T>): Promise<T> {
 export interface NgramModelDir {
   dir: string;
   manifest: NgramManifest;
-  model: NgramModel;
+  model: LoadedNgramModel;
 }
 
 /**
@@ -138,7 +144,7 @@ export async function readNgramModelDir(dir: string): Promise<NgramModelDir> {
       path: modelPath,
     });
   }
-  const model = inFile(modelPath, () => loadNgram(manifest, bytes));
+  const model = inFile(modelPath, () => loadNgram(manifest, bytes, { sha256Hex }));
   return { dir, manifest, model };
 }
 
@@ -152,7 +158,7 @@ async function readOrFail(path: string, code: 'MANIFEST_INVALID' | 'MODEL_INVALI
 }
 
 /** Runs `fn`, prefixing the message of any SeqlmError with `path`. */
-function inFile<T>(path: string, fn: () => T): T {
+export function inFile<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {

@@ -5,6 +5,7 @@ import { generate } from './generate.ts';
 import { mix } from './mix.ts';
 import { ngramBuild } from './ngram-build.ts';
 import { ngramEval } from './ngram-eval.ts';
+import { ngramImport } from './ngram-import.ts';
 import { ngramSample } from './ngram-sample.ts';
 import { score } from './score.ts';
 import { timeseries } from './timeseries.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   corpusStats,
   ngramBuild,
   ngramEval,
+  ngramImport,
   ngramSample,
   train,
   generate,

@@ -1,13 +1,10 @@
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isSeqlmError } from '@seqlm/core/errors';
-import { NORMALIZATIONS, TOKENIZERS } from '@seqlm/core/text';
-import { type LoadedCorpus } from '../../corpus/index.ts';
+import { NORMALIZATIONS, TOKENIZERS, type TokenizerKind } from '@seqlm/core/text';
+import { loadCorpusFile, type LoadedCorpus } from '../../corpus/index.ts';
 import {
   buildNgram,
-  checkNgramOutDir,
   formatPerplexity,
   MAX_NGRAM_ORDER,
+  NGRAM_BOUNDARIES,
   NGRAM_SMOOTHINGS,
   writeNgramModelDir,
   type NgramBuildPhase,
@@ -16,8 +13,8 @@ import {
 } from '../../ngram/index.ts';
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
 import { defineCommand } from '../command.ts';
-import { choice, positiveInt, usageError } from '../flags.ts';
-import { jsonNumber, positiveNumber } from './ngram-flags.ts';
+import { choice, existingFile, positiveInt, usageError } from '../flags.ts';
+import { jsonNumber, ngramOutDir, positiveNumber } from './ngram-flags.ts';
 
 // Fixed rather than a flag so every model's validation number means the same thing (D2L's 90/10 split).
 const TRAIN_FRACTION = 0.9;
@@ -49,8 +46,26 @@ export const ngramBuild = defineCommand({
       valueName: 'kind',
       description: `Text normalisation: ${NORMALIZATIONS.join(' | ')} (default: the corpus's own, d2l for timemachine, raw otherwise)`,
     },
+    boundaries: {
+      type: 'string',
+      valueName: 'kind',
+      description: 'none: the whole text is one sequence without <s>/</s> (D2L) | lines: each non-empty line is <s> … </s>, as KenLM and SRILM read text; the 90/10 cut then falls between lines',
+      default: 'none',
+    },
     smoothing: { type: 'string', valueName: 'kind', description: 'mle (relative frequencies) | addk (add-k / Laplace) | kn (interpolated modified Kneser-Ney)', default: 'kn' },
     k: { type: 'string', valueName: 'k', description: 'Pseudo-count of --smoothing addk, > 0 (default: 1, Laplace)' },
+    prune: {
+      type: 'string',
+      valueName: 'k',
+      variadic: true,
+      description:
+        'Count cutoffs per order, as lmplz: "--prune 0 0 1" drops the n-grams of order 3 and up seen at most once (KN adjusted counts); the last value holds for higher orders, values must not decrease, the first must be 0 (kn only)',
+    },
+    'limit-vocab': {
+      type: 'string',
+      valueName: 'path',
+      description: 'Only the tokens in this UTF-8 file enter the vocabulary (words separated by whitespace; for --tokenizer char every character of the file); the others are read as <unk>',
+    },
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Model directory to write (required); its parent must exist' },
     arpa: { type: 'boolean', description: 'Also write model.arpa (mle and kn only; a char model escapes space as \\s and newline as \\n)' },
     name: { type: 'string', valueName: 'name', description: 'Model name for the manifest (default: <corpus>-<tokenizer>-<N>gram-<smoothing>)' },
@@ -61,6 +76,7 @@ export const ngramBuild = defineCommand({
     'seqlm ngram build --corpus timemachine --order 5 --out models/tm-char-5',
     'seqlm ngram build --corpus tinyshakespeare --order 6 --smoothing addk --k 0.1 --out models/shakespeare-6',
     'seqlm ngram build --corpus-file notes.txt --tokenizer word --order 3 --arpa --out models/notes-3 --json',
+    'cat notes.txt | seqlm ngram build --corpus-file - --tokenizer word --boundaries lines --order 3 --out models/notes-lines-3',
   ],
   async run({ values, io }) {
     const started = performance.now();
@@ -71,11 +87,15 @@ export const ngramBuild = defineCommand({
     const tokenizer = choice('tokenizer', values.tokenizer, TOKENIZERS, 'char');
     const explicitNormalization = choice('normalization', values.normalization, NORMALIZATIONS);
     const smoothing = choice('smoothing', values.smoothing, NGRAM_SMOOTHINGS, 'kn');
+    const boundaries = choice('boundaries', values.boundaries, NGRAM_BOUNDARIES, 'none');
     const k = positiveNumber('k', values.k);
     if (k !== undefined && smoothing !== 'addk') throw usageError(`--k is the pseudo-count of --smoothing addk and does not apply to ${smoothing}`);
     if (values.arpa === true && smoothing === 'addk') throw usageError('--arpa needs --smoothing mle or kn: an add-k model has no exact backoff (ARPA) form');
+    const prune = pruneFlag(values.prune);
+    if (prune !== undefined && smoothing !== 'kn') throw usageError(`--prune keeps Kneser-Ney statistics consistent and needs --smoothing kn (got ${smoothing})`);
+    const limitVocab = values['limit-vocab'] === undefined ? undefined : await readLimitVocab(existingFile('limit-vocab', values['limit-vocab'], io.cwd), tokenizer);
     if (values.out === undefined) throw usageError('give --out <dir>, the model directory to write');
-    const out = await outDir(values.out, io.cwd);
+    const out = await ngramOutDir(values.out, io.cwd);
 
     const progress = (phase: NgramBuildPhase | 'write', seconds: number, detail: string): void => {
       if (values.quiet !== true) io.stderr.write(`seqlm: ${PHASE_LABEL[phase].padEnd(10)} ${seconds.toFixed(2)} s  ${detail}\n`);
@@ -87,9 +107,14 @@ export const ngramBuild = defineCommand({
       tokenizer,
       normalization,
       smoothing,
+      boundaries,
       ...(k !== undefined ? { k } : {}),
+      ...(prune !== undefined ? { prune } : {}),
+      ...(limitVocab !== undefined ? { limitVocab } : {}),
       trainFraction: TRAIN_FRACTION,
       onProgress: (e) => progress(e.phase, e.seconds, e.detail),
+      // Warnings show even with --quiet: each says why a number may mislead.
+      onWarning: (message) => io.stderr.write(`seqlm: warning: ${message}\n`),
     });
     const wallTimeSeconds = (performance.now() - started) / 1000;
 
@@ -109,7 +134,10 @@ export const ngramBuild = defineCommand({
           tokenizer,
           normalization,
           smoothing,
+          boundaries,
           ...(smoothing === 'addk' ? { k: k ?? 1 } : {}),
+          ...(prune !== undefined ? { prune: prune.join(' ') } : {}),
+          ...(limitVocab !== undefined ? { limitVocab: values['limit-vocab'] ?? null, limitVocabTokens: limitVocab.size } : {}),
           trainFraction: TRAIN_FRACTION,
           corpusSha256: corpus.sha256,
           valTokens: validation.tokens,
@@ -130,18 +158,26 @@ export const ngramBuild = defineCommand({
   },
 });
 
-/** The absolute --out path, refused up front (before a long build) when it could not be written. */
-async function outDir(raw: string, cwd: string): Promise<string> {
-  const path = resolve(cwd, raw);
-  const parent = statSync(dirname(path), { throwIfNoEntry: false });
-  if (parent === undefined || !parent.isDirectory()) throw usageError(`--out: directory of ${JSON.stringify(raw)} does not exist`, { flag: 'out', path });
-  try {
-    await checkNgramOutDir(path);
-  } catch (error) {
-    if (isSeqlmError(error)) throw usageError(`--out: ${error.message}`, { flag: 'out', path });
-    throw error;
+/** `--prune 0 0 1` (arrives as "0 0 1"; commas work too): non-negative integers. */
+function pruneFlag(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const words = raw.split(/[\s,]+/u).filter((w) => w !== '');
+  if (words.length === 0 || !words.every((w) => /^[0-9]+$/u.test(w) && Number.isSafeInteger(Number(w)))) {
+    throw usageError(`--prune takes one count cutoff (an integer ≥ 0) per order, e.g. "--prune 0 0 1" (got ${JSON.stringify(raw)})`, { flag: 'prune', value: raw });
   }
-  return path;
+  return words.map(Number);
+}
+
+async function readLimitVocab(path: string, tokenizer: TokenizerKind): Promise<Set<string>> {
+  const corpus = await loadCorpusFile(path);
+  const tokens = tokenizer === 'char' ? Array.from(corpus.text) : corpus.text.split(/\s+/u).filter((w) => w !== '');
+  if (tokens.length === 0) throw usageError(`--limit-vocab: ${path} lists no tokens`, { flag: 'limit-vocab', path });
+  return new Set(tokens);
+}
+
+function ratio(p: { before: number[]; after: number[] }): string {
+  const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
+  return `${((100 * sum(p.after)) / sum(p.before)).toFixed(1)}%`;
 }
 
 function estimatorLabel(built: NgramBuildResult): string {
@@ -157,8 +193,9 @@ function formatText(corpus: LoadedCorpus, built: NgramBuildResult, written: Writ
     `model          ${written.dir}`,
     `corpus         ${corpus.name} (${corpus.source}: ${corpus.path})`,
     `text           ${m.text.tokenizer} tokens, ${m.text.normalization} normalisation, vocabulary ${m.vocab.tokens.length} (including <unk>)`,
-    `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}`,
+    `estimator      ${estimatorLabel(built)}, order ${m.ngram.order}${m.ngram.sentenceBoundaries ? ', <s> … </s> around each line' : ''}`,
     `n-grams        ${m.ngram.counts.map((c, i) => `${i + 1}: ${c}`).join(', ')}`,
+    ...(built.pruning ? [`  unpruned     ${built.pruning.before.map((c, i) => `${i + 1}: ${c}`).join(', ')} (${ratio(built.pruning)} of the n-grams kept)`] : []),
     `split          first ${TRAIN_FRACTION * 100}% to train (${built.model.trainedOn?.tokens ?? 0} tokens), last ${VAL_FRACTION * 100}% to validate (${v.tokens} tokens, ${v.oov} OOV)`,
     `val perplexity ${formatPerplexity(v.perplexity)}${infinite ? ` (${zeroProbability} validation token(s) have probability 0 under ${built.model.estimator.kind})` : ''}`,
     `  excl. OOV    ${formatPerplexity(v.perplexityExcludingOov)}`,
@@ -178,10 +215,12 @@ function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenN
     tokenizer: m.text.tokenizer,
     normalization: m.text.normalization,
     order: m.ngram.order,
+    boundaries: m.ngram.sentenceBoundaries ? 'lines' : 'none',
     smoothing: m.ngram.estimator,
     ...(m.ngram.k !== undefined ? { k: m.ngram.k } : {}),
     vocabSize: m.vocab.tokens.length,
     ngramCounts: m.ngram.counts,
+    ...(built.pruning ? { ngramCountsBeforePruning: built.pruning.before } : {}),
     trainFraction: TRAIN_FRACTION,
     trainTokens: built.model.trainedOn?.tokens ?? 0,
     validation: {
@@ -195,6 +234,7 @@ function toJSON(corpus: LoadedCorpus, built: NgramBuildResult, written: WrittenN
       crossEntropyBits: jsonNumber(v.crossEntropy?.bits),
     },
     files: m.files,
+    warnings: built.warnings,
     wallTimeSeconds,
     timings: { ...built.timings, write: writeSeconds },
   };

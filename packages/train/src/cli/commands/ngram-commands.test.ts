@@ -14,7 +14,7 @@ interface Run {
   stderr: string;
 }
 
-function seqlm(args: string[], cwd = packageRoot): Promise<Run> {
+function seqlm(args: string[], cwd = packageRoot, input?: string | Uint8Array): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(packageRoot, 'bin', 'seqlm.js'), ...args], {
       cwd,
@@ -26,6 +26,7 @@ function seqlm(args: string[], cwd = packageRoot): Promise<Run> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 
@@ -118,9 +119,203 @@ describe('seqlm ngram build --smoothing addk (built bin)', () => {
       // k·V = 28e308 overflows a double; (n + k) / (n(h) + kV) → 1/V as k grows. Char tokens have no <s>, so V' = V.
       const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '1e308', '--out', join(dir, 'm'), '--quiet', '--json']);
       expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout) as { vocabSize: number; validation: { perplexity: number | null; perplexityInfinite: boolean } };
+      const report = JSON.parse(run.stdout) as { vocabSize: number; validation: { perplexity: number | null; perplexityInfinite: boolean }; warnings: string[] };
       expect(report.validation.perplexityInfinite).toBe(false);
       expect(report.validation.perplexity).toBeCloseTo(report.vocabSize, 6);
+      // a uniform model is what was asked for, but rarely what was meant: said on stderr even with --quiet
+      expect(run.stderr).toMatch(/^seqlm: warning: k = 1e\+308 outweighs all \d+ training tokens/m);
+      expect(report.warnings).toHaveLength(1);
+    });
+  });
+
+  it('with a subnormal k still gives every token a probability above 0 (a finite perplexity)', async () => {
+    await withTempDir(async (dir) => {
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--smoothing', 'addk', '--k', '1e-320', '--out', join(dir, 'm'), '--quiet', '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { validation: { perplexity: number | null; perplexityInfinite: boolean } };
+      expect(report.validation.perplexityInfinite).toBe(false);
+      expect(report.validation.perplexity).toBeGreaterThan(1);
+    });
+  });
+
+  it('warns when a one-line corpus leaves a handful of validation tokens', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'one.txt'), 'to be or not to be\n');
+      const run = await seqlm(['ngram', 'build', '--corpus-file', join(dir, 'one.txt'), '--order', '2', '--out', join(dir, 'm'), '--quiet']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/^seqlm: warning: validation holds only 2 char token\(s\)/m);
+    });
+  });
+});
+
+describe('sentence boundaries, standard input and per-token scores (built bin)', () => {
+  const lines = ['the time traveller smiled', 'the time machine', '', 'it was the time of the traveller'];
+  const corpus = Array.from({ length: 60 }, (_, i) => `${lines[i % lines.length]}${i % 7 === 0 ? ' again' : ''}`).join('\n');
+
+  it('builds from stdin with <s> … </s> per line and scores each line as KenLM does, token by token', async () => {
+    await withTempDir(async (dir) => {
+      const model = join(dir, 'm');
+      const build = await seqlm(['ngram', 'build', '--corpus-file', '-', '--tokenizer', 'word', '--boundaries', 'lines', '--order', '3', '--out', model, '--quiet', '--json'], packageRoot, corpus);
+      expect(build.code).toBe(0);
+      const report = JSON.parse(build.stdout) as { boundaries: string; trainTokens: number; validation: { tokens: number } };
+      expect(report.boundaries).toBe('lines');
+      const manifest = JSON.parse(await readFile(join(model, 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(manifest.ngram.sentenceBoundaries).toBe(true);
+      expect(manifest.vocab.reserved).toEqual(['<s>', '</s>']);
+
+      const text = 'the time machine\n\nthe zebra smiled\n';
+      const run = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--per-token', '--json'], packageRoot, text);
+      expect(run.code).toBe(0);
+      const out = JSON.parse(run.stdout) as EvalJSON & { boundaries: string; perToken: { token: string; log10Prob: number; order: number; oov: boolean }[] };
+      expect(out.boundaries).toBe('lines');
+      // two non-empty lines of 3 words, each closed by </s>
+      expect(out.tokens).toBe(8);
+      expect(out.perToken.map((t) => t.token)).toEqual(['the', 'time', 'machine', '</s>', 'the', 'zebra', 'smiled', '</s>']);
+      expect(out.perToken.map((t) => t.oov)).toEqual([false, false, false, false, false, true, false, false]);
+      // "<s> the time" and "the time machine" were seen: full trigrams match
+      expect(out.perToken.slice(0, 3).map((t) => t.order)).toEqual([2, 3, 3]);
+      const nats = -out.perToken.reduce((a, t) => a + t.log10Prob, 0) * Math.LN10;
+      expect(out.crossEntropyNats).toBeCloseTo(nats / 8, 10);
+
+      // the same through the library: each line wrapped, </s> scored
+      const loaded = loadNgram(manifest, await readFile(join(model, 'model.ngram')));
+      const expected = scoreTokens(loaded, [['the', 'time', 'machine'], ['the', 'zebra', 'smiled']]);
+      expect(out.perplexity).toBeCloseTo(expected.perplexity as number, 10);
+
+      // text mode: one row per token, then the summary; --boundaries none scores one sequence instead
+      const rows = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--per-token'], packageRoot, text);
+      expect(rows.stdout.split('\n').filter((l) => /\t-?\d/.test(l))).toHaveLength(8);
+      expect(rows.stdout).toMatch(/^zebra\t-\d+\.\d{6}\t1\tOOV$/m);
+      const whole = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--boundaries', 'none', '--json'], packageRoot, text);
+      expect((JSON.parse(whole.stdout) as EvalJSON).tokens).toBe(7);
+    });
+  });
+
+  it('refuses a bad --boundaries and text on stdin that is not UTF-8, with one line each', async () => {
+    await withBuiltModel(['--quiet'], async ({ model }) => {
+      const bad = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-', '--boundaries', 'sentences'], packageRoot, 'abc');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--boundaries must be one of none, lines/);
+      const latin1 = await seqlm(['ngram', 'eval', '--model', model, '--text-file', '-'], packageRoot, Uint8Array.from([0x61, 0xe9, 0x62]));
+      expect(latin1.code).toBe(1);
+      expect(latin1.stderr.trim().split('\n')).toHaveLength(1);
+      expect(latin1.stderr).toMatch(/<stdin>: not valid UTF-8/);
+    });
+  });
+});
+
+describe('seqlm ngram build --prune / --limit-vocab (built bin)', () => {
+  it('prunes trigrams seen once as lmplz does, reports the counts before and after, and the smaller model still serves', async () => {
+    await withTempDir(async (dir) => {
+      const args = ['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--boundaries', 'lines', '--order', '3', '--quiet', '--json'];
+      const full = await seqlm([...args, '--out', join(dir, 'full')]);
+      const pruned = await seqlm([...args, '--prune', '0', '0', '1', '--out', join(dir, 'pruned')]);
+      expect(pruned.code).toBe(0);
+      const a = JSON.parse(full.stdout) as { ngramCounts: number[]; validation: { perplexity: number } };
+      const b = JSON.parse(pruned.stdout) as { ngramCounts: number[]; ngramCountsBeforePruning: number[]; validation: { perplexity: number }; files: { path: string; bytes: number }[] };
+      expect(b.ngramCountsBeforePruning).toEqual(a.ngramCounts);
+      expect(b.ngramCounts.slice(0, 2)).toEqual(a.ngramCounts.slice(0, 2));
+      expect(b.ngramCounts[2]).toBeLessThan((a.ngramCounts[2] as number) / 2);
+      expect(Math.abs(b.validation.perplexity / a.validation.perplexity - 1)).toBeLessThan(0.1);
+      const size = async (m: string): Promise<number> => (await readFile(join(dir, m, 'model.ngram'))).length;
+      expect(await size('pruned')).toBeLessThan((await size('full')) * 0.7);
+      const manifest = JSON.parse(await readFile(join(dir, 'pruned', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(manifest.training.hyperparameters.prune).toBe('0 0 1');
+      const text = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--order', '3', '--prune', '0', '1', '--out', join(dir, 'p2'), '--quiet']);
+      expect(text.stdout).toMatch(/^ {2}unpruned {5}1: \d+, 2: \d+, 3: \d+ \(\d+\.\d% of the n-grams kept\)$/m);
+      const ev = await seqlm(['ngram', 'eval', '-m', join(dir, 'pruned'), '--text-file', '-', '--json'], packageRoot, 'the time traveller\n');
+      expect(ev.code).toBe(0);
+    });
+  });
+
+  it('limits the vocabulary to a word list, reading other words as <unk>', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'vocab.txt'), 'the time\ntraveller machine nonexistentword\n');
+      const run = await seqlm(['ngram', 'build', '--corpus', 'timemachine', '--tokenizer', 'word', '--order', '2', '--limit-vocab', join(dir, 'vocab.txt'), '--out', join(dir, 'm'), '--quiet', '--json']);
+      expect(run.code).toBe(0);
+      const manifest = JSON.parse(await readFile(join(dir, 'm', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect([...manifest.vocab.tokens].sort()).toEqual(['<unk>', 'machine', 'the', 'time', 'traveller']);
+      const report = JSON.parse(run.stdout) as { validation: { oov: number; tokens: number } };
+      expect(report.validation.oov).toBeGreaterThan(report.validation.tokens / 2);
+    });
+  });
+
+  it('refuses bad cutoffs: a usage error (exit 2) for the flag, a coded one (exit 1) for lmplz\'s rules', async () => {
+    await withTempDir(async (dir) => {
+      const base = ['ngram', 'build', '--corpus', 'timemachine', '--order', '3', '--out', join(dir, 'm'), '--quiet'];
+      const word = await seqlm([...base, '--prune', '0', 'x']);
+      expect(word.code).toBe(2);
+      expect(word.stderr).toMatch(/--prune takes one count cutoff/);
+      const mle = await seqlm([...base, '--prune', '0', '1', '--smoothing', 'mle']);
+      expect(mle.code).toBe(2);
+      expect(mle.stderr).toMatch(/--prune keeps Kneser-Ney statistics consistent and needs --smoothing kn/);
+      const unigrams = await seqlm([...base, '--prune', '1']);
+      expect(unigrams.code).toBe(1);
+      expect(unigrams.stderr).toMatch(/unigrams cannot be pruned/);
+    });
+  });
+});
+
+describe('seqlm ngram import (built bin)', () => {
+  // SRILM/KenLM conventions (spaces and tabs, omitted backoffs, -99 for <s>); probabilities chosen by hand
+  const arpa = ['\\data\\', 'ngram 1=5', 'ngram 2=3', '', '\\1-grams:', '-1.0\t<unk>', '-99\t<s>\t-0.5', '-0.5 </s>', '-0.301  a  -0.2', '-0.6\tb', '', '\\2-grams:', '-0.1\t<s> a', '-0.2\ta\tb', '-0.3 a </s>', '', '\\end\\', ''].join('\n');
+
+  it('turns a KenLM-style ARPA file into a model directory that eval scores by backoff, as query would', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'lm.arpa'), arpa);
+      const run = await seqlm(['ngram', 'import', join(dir, 'lm.arpa'), '--out', join(dir, 'lm'), '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { tokenizer: string; sentenceBoundaries: boolean; ngramCounts: number[] };
+      expect(report).toMatchObject({ tokenizer: 'char', sentenceBoundaries: true, ngramCounts: [5, 3] });
+      const manifest = JSON.parse(await readFile(join(dir, 'lm', 'manifest.json'), 'utf8')) as Record<string, any>;
+      expect(validateManifest(manifest).ok).toBe(true);
+      expect(manifest.ngram.estimator).toBe('backoff');
+      // "ab": <s> a = -0.1 (listed), a b = -0.2 (listed), b </s> = bow(b) 0 + p(</s>) -0.5
+      const ev = await seqlm(['ngram', 'eval', '--model', join(dir, 'lm'), '--text-file', '-', '--per-token', '--json'], packageRoot, 'ab\n');
+      expect(ev.code).toBe(0);
+      const out = JSON.parse(ev.stdout) as EvalJSON & { perToken: { log10Prob: number; order: number }[] };
+      expect(out.perToken.map((t) => t.log10Prob)).toEqual([-0.1, -0.2, -0.5].map((x) => expect.closeTo(x, 12)));
+      expect(out.perToken.map((t) => t.order)).toEqual([2, 2, 1]);
+      expect(out.perplexity).toBeCloseTo(10 ** (0.8 / 3), 10);
+    });
+  });
+
+  it('round-trips what build --arpa wrote: the imported model scores a text exactly as the built one', async () => {
+    await withBuiltModel(['--arpa', '--quiet'], async ({ dir, corpus, model }) => {
+      const copy = join(dir, 'copy');
+      const run = await seqlm(['ngram', 'import', join(model, 'model.arpa'), '--escape', '--out', copy]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^text +char tokens, raw normalisation/m);
+      const a = JSON.parse((await seqlm(['ngram', 'eval', '-m', model, '--text-file', corpus, '--json'])).stdout) as EvalJSON;
+      const b = JSON.parse((await seqlm(['ngram', 'eval', '-m', copy, '--text-file', corpus, '--json'])).stdout) as EvalJSON;
+      expect(b.tokens).toBe(a.tokens);
+      expect(b.perplexity).toBeCloseTo(a.perplexity as number, 10);
+      const sample = await seqlm(['ngram', 'sample', '-m', copy, '--len', '20', '--seed', '3']);
+      expect(sample.code).toBe(0);
+      expect(sample.stdout.length).toBeGreaterThan(0);
+    });
+  });
+
+  it('refuses hostile files with exit 1 and one line naming the file and line, before allocating', async () => {
+    await withTempDir(async (dir) => {
+      // 167 bytes that once made the reader allocate 16.8 GB
+      const bomb = `\\data\\\nngram 1=3\nngram 2=400000000\n\n\\1-grams:\n-99 <s>\n-1 </s>\n-1 a\n\n\\2-grams:\n-1 <s> a\n\n\\end\\\n${' '.repeat(50)}`;
+      const cases: [string, string | Uint8Array, RegExp][] = [
+        ['bomb.arpa', bomb, /bomb\.arpa: ARPA line 3: the header declares 400000000 2-grams, more than the \d+ lines left/],
+        ['no-bos.arpa', arpa.replace('ngram 1=5', 'ngram 1=4').replace('-99\t<s>\t-0.5\n', '').replace('-0.1\t<s> a\n', '').replace('ngram 2=3', 'ngram 2=2'), /ARPA line 5: the unigrams do not list <s>/],
+        ['latin1.arpa', Uint8Array.from(arpa.replace('-0.6\tb', '-0.6\tb\u00e9'), (c) => c.charCodeAt(0)), /ARPA line 10: the line is not valid UTF-8/],
+      ];
+      for (const [name, data, message] of cases) {
+        await writeFile(join(dir, name), data);
+        const run = await seqlm(['ngram', 'import', join(dir, name), '--out', join(dir, 'out')]);
+        expect(run.code, name).toBe(1);
+        expect(run.stderr.trim().split('\n'), name).toHaveLength(1);
+        expect(run.stderr, name).toMatch(message);
+      }
+      expect(await readdir(dir)).not.toContain('out');
+      const word = await seqlm(['ngram', 'import', '-', '--tokenizer', 'char', '--out', join(dir, 'w')], packageRoot, arpa.replace(/\bb\b/g, 'bee'));
+      expect(word.code).toBe(2);
+      expect(word.stderr).toMatch(/--tokenizer char: 1 of the model's tokens are not single characters \(e\.g\. "bee"\)/);
     });
   });
 });

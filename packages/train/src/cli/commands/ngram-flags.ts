@@ -1,4 +1,8 @@
 // Flag parsers shared by the `seqlm ngram` commands.
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isSeqlmError } from '@seqlm/core/errors';
+import { checkNgramOutDir } from '../../ngram/index.ts';
 import { usageError } from '../flags.ts';
 
 /** A finite number > 0 such as `--k 0.5`, or undefined when the flag is absent. */
@@ -31,3 +35,18 @@ export function seed(name: string, raw: string | undefined): number | undefined 
 export function jsonNumber(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : value;
 }
+
+/** The absolute --out path, refused up front (before a long build) when it could not be written. */
+export async function ngramOutDir(raw: string, cwd: string): Promise<string> {
+  const path = resolve(cwd, raw);
+  const parent = statSync(dirname(path), { throwIfNoEntry: false });
+  if (parent === undefined || !parent.isDirectory()) throw usageError(`--out: directory of ${JSON.stringify(raw)} does not exist`, { flag: 'out', path });
+  try {
+    await checkNgramOutDir(path);
+  } catch (error) {
+    if (isSeqlmError(error)) throw usageError(`--out: ${error.message}`, { flag: 'out', path });
+    throw error;
+  }
+  return path;
+}
+

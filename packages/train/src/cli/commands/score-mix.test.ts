@@ -9,12 +9,12 @@ import { withTempDir } from '../../testing.test-util.ts';
 async function cli(argv: string[], cwd: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: CliIO & { stdin?: AsyncIterable<string> } = {
+  const io: CliIO = {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     env: {},
     cwd,
-    ...(stdin !== undefined ? { stdin: (async function* () { yield stdin; })() } : {}),
+    ...(stdin !== undefined ? { stdin: (async function* () { yield new TextEncoder().encode(stdin); })() } : {}),
   };
   const code = await main(argv, io, COMMANDS);
   return { code, stdout, stderr };

@@ -6,7 +6,8 @@
 interface PlatformGlobals {
   fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
   URL: new (path: string, base: string) => { href: string };
-  TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+  TextDecoder: new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => { decode(bytes: Uint8Array): string };
+  TextEncoder: new () => { encode(text: string): Uint8Array };
 }
 
 export const platform = globalThis as unknown as PlatformGlobals;
