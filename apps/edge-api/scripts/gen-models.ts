@@ -15,6 +15,7 @@
  * writes the module elsewhere (the benchmark's worker uses its own models, and
  * the tests check the production list from test/generated/production-models.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { R2ModelRef } from '../src/models/r2-source.ts';
@@ -27,8 +28,8 @@ interface Accepted {
   id: string;
   dir: string;
   manifestPath: string;
-  filePath: string;
-  served: string;
+  /** The one file the runtime reads; a mixture has none (its components are served models). */
+  file?: { path: string; served: string };
 }
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -102,12 +103,37 @@ for (const item of config.models as ConfigEntry[]) {
     reject(check.reason);
     continue;
   }
+  if ('mixture' in check) {
+    accepted.push({ id, dir, manifestPath: check.manifestPath });
+    continue;
+  }
   const { manifestPath, served, filePath } = check;
   if (!DATA_EXTENSIONS.some((ext) => served.endsWith(ext))) {
     reject(`${served}: only ${DATA_EXTENSIONS.join(', ')} files are bundled (see the Data rules in wrangler.jsonc)`);
     continue;
   }
-  accepted.push({ id, dir, manifestPath, filePath, served });
+  accepted.push({ id, dir, manifestPath, file: { path: filePath, served } });
+}
+
+// A mixture is served from bundled components: each must be a served (non-mixture) model whose
+// manifest has the hash the mixture was fitted with. Checked here, on the bytes that are bundled.
+const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+for (const mix of accepted.filter((a) => a.file === undefined)) {
+  const manifest = JSON.parse(readFileSync(mix.manifestPath, 'utf8')) as { mixture: { components: { path: string; manifestSha256: string }[] } };
+  const problem = manifest.mixture.components
+    .map((c) => {
+      const componentDir = resolve(dirname(mix.manifestPath), c.path);
+      const component = accepted.find((a) => resolve(repoRoot, a.dir) === componentDir);
+      if (component === undefined) return `its component ${c.path} is not a configured, valid model`;
+      if (component.file === undefined) return `its component ${c.path} is itself a mixture`;
+      if (sha256(component.manifestPath) !== c.manifestSha256) return `its component ${c.path} has changed since the mixture was fitted (manifest sha256); run seqlm mix again`;
+      return undefined;
+    })
+    .find((p) => p !== undefined);
+  if (problem !== undefined) {
+    accepted.splice(accepted.indexOf(mix), 1);
+    rejected.push({ id: mix.id, dir: mix.dir, reason: problem });
+  }
 }
 
 const importPath = (file: string): string => {
@@ -121,12 +147,12 @@ const lines = [
   `import type { R2ModelRef } from '${importPath(resolve(modelsDir, 'r2-source.ts'))}';`,
   ...accepted.flatMap((a, i) => [
     `import manifest${i} from '${importPath(a.manifestPath)}' with { type: 'json' };`,
-    `import file${i} from '${importPath(a.filePath)}';`,
+    ...(a.file ? [`import file${i} from '${importPath(a.file.path)}';`] : []),
   ]),
   '',
   'export const MODEL_SOURCES: ModelSource[] = [',
   ...accepted.map(
-    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${JSON.stringify(a.served)}: file${i} }, verified: 'build' },`,
+    (a, i) => `  { id: ${JSON.stringify(a.id)}, dir: ${JSON.stringify(a.dir)}, manifest: manifest${i}, files: { ${a.file ? `${JSON.stringify(a.file.served)}: file${i}` : ''} }, verified: 'build' },`,
   ),
   '];',
   '',

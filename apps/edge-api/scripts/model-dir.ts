@@ -5,11 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { validateManifest } from '@seqlm/core';
+import { validateManifest, type MixtureManifest } from '@seqlm/core';
 import { checkSource, servedFile } from '../src/models/source.ts';
 
 export type ModelDirCheck =
   | { ok: true; manifestPath: string; served: string; filePath: string }
+  | { ok: true; manifestPath: string; mixture: MixtureManifest }
   | { ok: false; reason: string };
 
 /** `label` names the directory in reasons (a path relative to the repository). */
@@ -29,6 +30,7 @@ export function checkModelDir(abs: string, label: string): ModelDirCheck {
   if (served !== undefined && filePath !== undefined && existsSync(filePath)) files[served] = readFileSync(filePath);
   const check = checkSource({ manifest, files });
   if (!check.ok) return check;
+  if (check.manifest.kind === 'mixture') return { ok: true, manifestPath, mixture: check.manifest };
   if (served === undefined || filePath === undefined) return { ok: false, reason: 'no served file' }; // checkSource already refused these
   return { ok: true, manifestPath, served, filePath };
 }

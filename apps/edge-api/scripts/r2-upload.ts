@@ -36,6 +36,7 @@ const [, bucket, prefix] = match as unknown as [string, string, string];
 const abs = resolve(process.cwd(), dirArg);
 const check = checkModelDir(abs, dirArg);
 if (!check.ok) fail(`${dirArg} is not a servable model: ${check.reason}`);
+if ('mixture' in check) fail(`${dirArg} is a mixture: the worker serves mixtures from bundled components, not from R2`);
 
 const where = args.includes('--remote') ? '--remote' : '--local';
 const config = flag('--config');

@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { nextRoutes } from './routes/next.ts';
 import { openapiRoutes } from './routes/openapi.ts';
+import { rankRoutes } from './routes/rank.ts';
 import { scoreRoutes } from './routes/score.ts';
 
 export interface AppOptions {
@@ -29,7 +30,7 @@ export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:
 const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
   if (result.success) return;
   const issues = result.error.issues;
-  const tooLong = issues.find((i) => i.code === 'too_big' && i.origin === 'string' && (i.path[0] === 'text' || i.path[0] === 'prompt'));
+  const tooLong = issues.find((i) => i.code === 'too_big' && i.origin === 'string' && (i.path[0] === 'text' || i.path[0] === 'prompt' || i.path[0] === 'candidates'));
   if (tooLong !== undefined) {
     return errorResponse(c, 'PAYLOAD_TOO_LARGE', `${String(tooLong.path[0])} is longer than ${String((tooLong as { maximum?: number | bigint }).maximum)} characters (Unicode code points)`);
   }
@@ -87,6 +88,7 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
   nextRoutes(app, deps);
   generateRoutes(app, deps);
   scoreRoutes(app, deps);
+  rankRoutes(app, deps);
   openapiRoutes(app);
   allowOf = allowedMethods(app.routes);
   app.notFound((c) => {

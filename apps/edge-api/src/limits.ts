@@ -41,3 +41,9 @@ export const MAX_TEMPERATURE = 100;
 
 /** Seeds are unsigned 32-bit integers, so a seed round-trips through any client. */
 export const MAX_SEED = 0xffff_ffff;
+
+/** Most candidate texts one /rank call may order (400 above). */
+export const MAX_RANK_CANDIDATES = 8;
+
+/** Longest /rank candidate, in code points (413 above): 8 × 100 code points cost about what one /score of 400 does, twice. */
+export const MAX_RANK_CHARS = 100;

@@ -4,7 +4,7 @@
  * document cannot drift from what the handlers accept.
  */
 import { z } from '@hono/zod-openapi';
-import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_PROMPT_CHARS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
+import { MAX_GENERATE_TOKENS, MAX_MODEL_ID_CHARS, MAX_PROMPT_CHARS, MAX_RANK_CANDIDATES, MAX_RANK_CHARS, MAX_SEED, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K, DEFAULT_NEXT_TOP_K } from './limits.ts';
 
 const inputText = (maxChars: number) =>
   z
@@ -49,6 +49,16 @@ export const GenerateRequest = z
 
 export const ScoreRequest = z.strictObject({ text }).openapi('ScoreRequest');
 
+export const RankRequest = z
+  .strictObject({
+    candidates: z
+      .array(inputText(MAX_RANK_CHARS))
+      .min(1)
+      .max(MAX_RANK_CANDIDATES)
+      .openapi({ description: `1..${MAX_RANK_CANDIDATES} candidate texts, each read as a whole text (as /score reads it).`, example: ['to recognize speech', 'to wreck a nice beach'] }),
+  })
+  .openapi('RankRequest');
+
 export type NextInput = z.infer<typeof NextRequest>;
 export type GenerateInput = z.infer<typeof GenerateRequest>;
 export type ScoreInput = z.infer<typeof ScoreRequest>;
@@ -64,13 +74,13 @@ export const TextInfo = z.object({
 export const ModelSummary = z
   .object({
     id: z.string(),
-    kind: z.enum(['rnn', 'gru', 'lstm', 'ngram']),
+    kind: z.enum(['rnn', 'gru', 'lstm', 'ngram', 'mixture']),
     name: z.string().optional(),
     description: z.string().optional(),
     tokenizer: z.enum(['char', 'word']),
     normalization: z.enum(['d2l', 'raw']),
     vocabSize: z.int(),
-    dims: z.record(z.string(), z.unknown()).openapi({ description: 'Neural: hiddenSize, numLayers, embedding. N-gram: order, estimator, counts.' }),
+    dims: z.record(z.string(), z.unknown()).openapi({ description: 'Neural: hiddenSize, numLayers, embedding. N-gram: order, estimator, counts. Mixture: components (path, weight).' }),
     training: z.record(z.string(), z.unknown()).openapi({ description: 'Corpus, epochs, final train/validation perplexity, backend, time.' }),
   })
   .openapi('ModelSummary');
@@ -133,6 +143,22 @@ export const ScoreResponse = z
     perplexity: z.number().nullable().openapi({ description: 'exp(cross-entropy in nats); null when nothing was scored or a token has probability 0.' }),
   })
   .openapi('ScoreResponse');
+
+export const RankResponse = z
+  .object({
+    model: z.string(),
+    ranked: z.array(
+      z.object({
+        rank: z.int().openapi({ description: '1 for the most likely candidate.' }),
+        index: z.int().openapi({ description: 'Position of the candidate in the request.' }),
+        text: z.string(),
+        logProb: logProb.openapi({ description: 'Total natural-log probability of the scored tokens; null when the probability is 0 or no token was scored (those rank last).' }),
+        tokens: z.int().openapi({ description: 'Tokens that received a probability.' }),
+        perplexity: z.number().nullable().openapi({ description: 'Per-token perplexity; null when nothing was scored or a token has probability 0.' }),
+      }),
+    ),
+  })
+  .openapi('RankResponse');
 
 export const ErrorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }) })

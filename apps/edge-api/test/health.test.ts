@@ -8,7 +8,7 @@ describe('edge API inside workerd', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
     const body = (await res.json()) as { status: string; models: string[]; rejected: unknown[] };
     expect(body.status).toBe('ok');
-    expect(body.models).toEqual(['rnn-tiny', 'gru-tiny', 'lstm-tiny', 'ngram-char3']);
+    expect(body.models).toEqual(['rnn-tiny', 'gru-tiny', 'lstm-tiny', 'ngram-char3', 'mix-tiny']);
     expect(body.rejected).toEqual([]);
   });
 

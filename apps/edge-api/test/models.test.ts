@@ -25,6 +25,7 @@ describe('GET /v1/models', () => {
       ['gru-tiny', 'gru'],
       ['lstm-tiny', 'lstm'],
       ['ngram-char3', 'ngram'],
+      ['mix-tiny', 'mixture'],
     ]);
   });
 
@@ -65,7 +66,7 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/v1/models', '/v1/models/{id}', '/v1/models/{id}/generate', '/v1/models/{id}/next', '/v1/models/{id}/score'].sort(),
+      ['/health', '/v1/models', '/v1/models/{id}', '/v1/models/{id}/generate', '/v1/models/{id}/next', '/v1/models/{id}/rank', '/v1/models/{id}/score'].sort(),
     );
     expect(Object.keys(doc.paths['/v1/models/{id}/next']!)).toEqual(['post']);
     // Every status a route answers with is documented: GET /v1/models/{id} is 400 for an over-long id.

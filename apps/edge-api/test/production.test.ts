@@ -12,7 +12,7 @@ const FIXTURE_IDS = testConfig.models.map((m) => basename(dirOf(m)));
 
 describe('the production worker (models.config.json) serves real models only', () => {
   it('lists no test fixture in its configuration', () => {
-    expect(FIXTURE_IDS).toEqual(['rnn-tiny', 'gru-tiny', 'lstm-tiny', 'ngram-char3']);
+    expect(FIXTURE_IDS).toEqual(['rnn-tiny', 'gru-tiny', 'lstm-tiny', 'ngram-char3', 'mix-tiny']);
     for (const entry of productionConfig.models) {
       const dir = dirOf(entry);
       expect(dir, dir).not.toMatch(/(^|\/)(fixtures|test)\//);

@@ -1,8 +1,8 @@
 import { validateManifest } from '@seqlm/core';
 import { ApiError } from '../errors.ts';
-import { NeuralLm, NgramLm, type LanguageModel } from '@seqlm/core/lm';
+import { MixtureLm, NeuralLm, NgramLm, type LanguageModel } from '@seqlm/core/lm';
 import { createGraphSession } from '../ort.ts';
-import { checkSource, servedFile, type ModelSource, type ServableManifest } from './source.ts';
+import { checkSource, componentIds, servedFile, type ModelSource, type ServableManifest } from './source.ts';
 
 /**
  * A model directory outside the bundle (R2: `r2-source.ts`): its manifest is
@@ -136,11 +136,29 @@ export class ModelRegistry {
         return b instanceof Uint8Array ? b : new Uint8Array(b);
       };
       if (manifest.kind === 'ngram') return NgramLm.fromBytes(source.id, manifest, bytes(manifest.ngram.file));
+      if (manifest.kind === 'mixture') return await this.#loadMixture(source.id, manifest);
       return new NeuralLm(source.id, manifest, await createGraphSession(bytes(manifest.onnx?.file ?? '')));
     } catch (error) {
       this.#reject(source, `the model failed to load: ${error instanceof Error ? error.message : String(error)}`);
       throw this.#unavailable(source.id);
     }
+  }
+
+  /**
+   * A mixture over served models (the bundle's build checked each component's
+   * manifest hash against the mixture's record); a component that is not
+   * served makes the mixture unavailable, with its reason.
+   */
+  async #loadMixture(id: string, manifest: Extract<ServableManifest, { kind: 'mixture' }>): Promise<LanguageModel> {
+    const ids = componentIds(manifest);
+    const models = await Promise.all(
+      ids.map(async (componentId) => {
+        if (componentId === id) throw new Error('a mixture cannot contain itself');
+        if (this.manifest(componentId).kind === 'mixture') throw new Error(`component "${componentId}" is itself a mixture`);
+        return this.get(componentId);
+      }),
+    );
+    return new MixtureLm(id, manifest, manifest.mixture.components.map((c, i) => ({ model: models[i] as LanguageModel, weight: c.weight })));
   }
 
   #reject(source: ModelSource, reason: string): void {
@@ -170,8 +188,8 @@ export class ModelRegistry {
       this.#reject(source, `MANIFEST_INVALID: ${problems}`);
     } else if (result.manifest.kind === 'ts-mlp') {
       this.#reject(source, 'a ts-mlp model predicts numbers, not tokens; the API serves language models only');
-    } else if (result.manifest.kind === 'mixture') {
-      this.#reject(source, 'mixtures are served from their components, which this bundle does not hold');
+    } else if (result.manifest.kind === 'mixture' && this.#remote.has(source.id)) {
+      this.#reject(source, 'a mixture is served from bundled components; list it and them in models.config.json');
     } else {
       this.#manifests.set(source.id, result.manifest);
     }

@@ -1,4 +1,4 @@
-import { isSeqlmError, parseManifest, verifyFile, findFile, type Manifest, type NgramManifest, type NeuralManifest } from '@seqlm/core';
+import { isSeqlmError, parseManifest, verifyFile, findFile, type Manifest, type MixtureManifest, type NgramManifest, type NeuralManifest } from '@seqlm/core';
 
 /** A model directory as bundled into the worker: its manifest and the bytes of the files the API needs. */
 export interface ModelSource {
@@ -19,7 +19,7 @@ export interface ModelSource {
   verified?: 'build';
 }
 
-export type ServableManifest = NeuralManifest | NgramManifest;
+export type ServableManifest = NeuralManifest | NgramManifest | MixtureManifest;
 
 export type SourceCheck = { ok: true; manifest: ServableManifest } | { ok: false; reason: string };
 
@@ -39,7 +39,8 @@ export function checkSource(source: Pick<ModelSource, 'manifest' | 'files'>): So
   try {
     const manifest = parseManifest(source.manifest);
     if (manifest.kind === 'ts-mlp') return { ok: false, reason: 'a ts-mlp model predicts numbers, not tokens; the API serves language models only' };
-    if (manifest.kind === 'mixture') return { ok: false, reason: 'mixtures are served from their components, which this bundle does not hold' };
+    // A mixture has no file of its own: its components are served models, checked when it loads.
+    if (manifest.kind === 'mixture') return { ok: true, manifest };
     const path = servedFile(manifest);
     if (path === undefined) return { ok: false, reason: `a ${manifest.kind} model needs an "onnx" section to be served` };
     const bytes = source.files[path];
@@ -51,4 +52,12 @@ export function checkSource(source: Pick<ModelSource, 'manifest' | 'files'>): So
     // parseManifest lists one problem per line; a reason is one line in logs and JSON.
     return { ok: false, reason: `${error.code}: ${error.message.replace(/\n\s*/g, ' ')}` };
   }
+}
+
+/**
+ * The served model ids a mixture's components are, by directory name: every
+ * model id is its directory's name, and a component path ends in it (`../tm-gru`).
+ */
+export function componentIds(manifest: MixtureManifest): string[] {
+  return manifest.mixture.components.map((c) => c.path.split('/').filter((part) => part !== '' && part !== '.').at(-1) ?? c.path);
 }

@@ -5,7 +5,9 @@ import type { ServableManifest } from './source.ts';
 /** What GET /v1/models shows of a manifest: enough to pick a model, not its vocabulary or file hashes. */
 export function summarize(id: string, manifest: ServableManifest): z.infer<typeof ModelSummary> {
   const dims: Record<string, unknown> =
-    manifest.kind === 'ngram'
+    manifest.kind === 'mixture'
+      ? { components: manifest.mixture.components.map((c) => ({ path: c.path, weight: c.weight })) }
+      : manifest.kind === 'ngram'
       ? {
           order: manifest.ngram.order,
           estimator: manifest.ngram.estimator,
