@@ -132,3 +132,169 @@ export function column_sums(rows: i32, cols: i32, x: usize, ld: i32, out: usize,
     }
   }
 }
+
+// Per-timestep gate arithmetic: the same loops as src/rnn/cell-math.ts (the
+// reference), on byte pointers to the first element of each block.
+
+@inline function ld(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+@inline function st(p: usize, i: i32, v: f32): void {
+  store<f32>(p + (<usize>i << 2), v);
+}
+
+@inline function sigmoid(x: f32): f32 {
+  return <f32>1 / (<f32>1 + Mathf.exp(-x));
+}
+
+export function tanh_into(n: i32, a: usize, out: usize): void {
+  for (let i = 0; i < n; i++) st(out, i, Mathf.tanh(ld(a, i)));
+}
+
+export function sigmoid_cols(B: i32, cols: i32, GH: i32, g: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>b * GH) << 2);
+    for (let j = 0; j < cols; j++) st(o, j, sigmoid(ld(o, j)));
+  }
+}
+
+export function tanh_cols(B: i32, cols: i32, GH: i32, g: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>b * GH) << 2);
+    for (let j = 0; j < cols; j++) st(o, j, Mathf.tanh(ld(o, j)));
+  }
+}
+
+export function gru_reset_state(B: i32, H: i32, GH: i32, g: usize, hPrev: usize, aux: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>(b * GH + H)) << 2);
+    const h = hPrev + ((<usize>b * H) << 2);
+    const a = aux + ((<usize>b * H) << 2);
+    for (let j = 0; j < H; j++) st(a, j, ld(o, j) * ld(h, j));
+  }
+}
+
+export function gru_candidate_after_reset(B: i32, H: i32, GH: i32, g: usize, aux: usize, bhn: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>b * GH) << 2);
+    const a = aux + ((<usize>b * H) << 2);
+    for (let j = 0; j < H; j++) {
+      const hn = ld(a, j) + ld(bhn, j);
+      st(a, j, hn);
+      st(o, 2 * H + j, Mathf.tanh(ld(o, 2 * H + j) + ld(o, H + j) * hn));
+    }
+  }
+}
+
+export function gru_output(B: i32, H: i32, GH: i32, g: usize, hPrev: usize, out: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>b * GH) << 2);
+    const h = hPrev + ((<usize>b * H) << 2);
+    const a = out + ((<usize>b * H) << 2);
+    for (let j = 0; j < H; j++) {
+      const z = ld(o, j);
+      st(a, j, z * ld(h, j) + (<f32>1 - z) * ld(o, 2 * H + j));
+    }
+  }
+}
+
+export function lstm_forward(B: i32, H: i32, g: usize, cPrev: usize, c: usize, tanhC: usize, out: usize): void {
+  const GH = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const o = g + ((<usize>b * GH) << 2);
+    const h = cPrev + ((<usize>b * H) << 2);
+    const s = (<usize>b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const ig = sigmoid(ld(o, j));
+      const fg = sigmoid(ld(o, H + j));
+      const cc = Mathf.tanh(ld(o, 2 * H + j));
+      const og = sigmoid(ld(o, 3 * H + j));
+      st(o, j, ig);
+      st(o, H + j, fg);
+      st(o, 2 * H + j, cc);
+      st(o, 3 * H + j, og);
+      const ct = fg * ld(h, j) + ig * cc;
+      const tc = Mathf.tanh(ct);
+      st(c + s, j, ct);
+      st(tanhC + s, j, tc);
+      st(out + s, j, og * tc);
+    }
+  }
+}
+
+export function rnn_backward(n: i32, dhIn: usize, out: usize, dA: usize): void {
+  for (let i = 0; i < n; i++) {
+    const h = ld(out, i);
+    st(dA, i, ld(dhIn, i) * (<f32>1 - h * h));
+  }
+}
+
+export function gru_backward(B: i32, H: i32, GH: i32, lbr1: bool, g: usize, hPrev: usize, dhIn: usize, dA: usize, dh: usize, aux: usize, dHN: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = (<usize>b * GH) << 2;
+    const h = hPrev + ((<usize>b * H) << 2);
+    const s = (<usize>b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const d = ld(dhIn + s, j);
+      const z = ld(g + o, j);
+      const n = ld(g + o, 2 * H + j);
+      const dan = d * (<f32>1 - z) * (<f32>1 - n * n);
+      st(dA + o, j, d * (ld(h, j) - n) * z * (<f32>1 - z));
+      st(dA + o, 2 * H + j, dan);
+      st(dh + s, j, d * z);
+      if (lbr1) {
+        const r = ld(g + o, H + j);
+        st(dA + o, H + j, dan * ld(aux + s, j) * r * (<f32>1 - r));
+        st(dHN + s, j, dan * r);
+      }
+    }
+  }
+}
+
+export function gru_backward_reset(B: i32, H: i32, GH: i32, g: usize, hPrev: usize, drh: usize, dA: usize, dh: usize): void {
+  for (let b = 0; b < B; b++) {
+    const o = (<usize>(b * GH + H)) << 2;
+    const h = hPrev + ((<usize>b * H) << 2);
+    const s = (<usize>b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const r = ld(g + o, j);
+      const d = ld(drh + s, j);
+      st(dA + o, j, d * ld(h, j) * r * (<f32>1 - r));
+      st(dh + s, j, ld(dh + s, j) + d * r);
+    }
+  }
+}
+
+export function lstm_backward(B: i32, H: i32, g: usize, cPrev: usize, tanhC: usize, dhIn: usize, dc: usize, dA: usize): void {
+  const GH = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const o = (<usize>b * GH) << 2;
+    const h = cPrev + ((<usize>b * H) << 2);
+    const s = (<usize>b * H) << 2;
+    for (let j = 0; j < H; j++) {
+      const d = ld(dhIn + s, j);
+      const ig = ld(g + o, j);
+      const fg = ld(g + o, H + j);
+      const cc = ld(g + o, 2 * H + j);
+      const og = ld(g + o, 3 * H + j);
+      const tc = ld(tanhC + s, j);
+      const dct = ld(dc + s, j) + d * og * (<f32>1 - tc * tc);
+      st(dA + o, j, dct * cc * ig * (<f32>1 - ig));
+      st(dA + o, H + j, dct * ld(h, j) * fg * (<f32>1 - fg));
+      st(dA + o, 2 * H + j, dct * ig * (<f32>1 - cc * cc));
+      st(dA + o, 3 * H + j, d * tc * og * (<f32>1 - og));
+      st(dc + s, j, dct * fg);
+    }
+  }
+}
+
+export function add_into(n: i32, a: usize, b: usize, out: usize): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) st(out, i, ld(a, i) + ld(b, i));
+}

@@ -1,4 +1,5 @@
 import { allocFloat, type Dtype, type FloatArray } from './float-array.ts';
+import { tsCellMath, type CellMath } from './cell-math.ts';
 import { columnSums, gemmABt, transpose } from './gemm.ts';
 
 /** Which implementation runs the matrix kernels of a model. */
@@ -16,10 +17,12 @@ export interface Kernels {
   gemmABt: typeof gemmABt;
   transpose: typeof transpose;
   columnSums: typeof columnSums;
+  /** The per-timestep gate arithmetic. */
+  cell: CellMath;
 }
 
 export function tsKernels(dtype: Dtype): Kernels {
-  return { name: 'ts', alloc: (length) => allocFloat(dtype, length), gemmABt, transpose, columnSums };
+  return { name: 'ts', alloc: (length) => allocFloat(dtype, length), gemmABt, transpose, columnSums, cell: tsCellMath };
 }
 
 /** An allocator that only counts: sizes a wasm memory before the real buffers are made in it. */

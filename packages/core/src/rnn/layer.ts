@@ -227,89 +227,40 @@ export class Layer {
   }
 
   forwardStep(cache: LayerCache, t: number): void {
-    const { B } = cache;
+    const { B, k, w } = cache;
+    const m = k.cell;
     const { H, GH } = this;
     const g = t * B * GH;
     const ho = t * B * H;
     const hPrev = t === 0 ? cache.h0 : cache.out;
     const hp = t === 0 ? 0 : ho - B * H;
-    const gates = cache.gates;
-    const out = cache.out;
+    const { gates, out } = cache;
     switch (this.cell) {
       case 'rnn': {
-        cache.k.gemmABt(B, H, H, hPrev, hp, H, cache.w.WhT, 0, H, gates, g, H, true);
-        for (let i = 0; i < B * H; i++) out[ho + i] = Math.tanh(gates[g + i]!);
+        k.gemmABt(B, H, H, hPrev, hp, H, w.WhT, 0, H, gates, g, H, true);
+        m.tanhInto(B * H, gates, g, out, ho);
         return;
       }
       case 'gru': {
         const aux = cache.aux;
         // z and r first: the candidate needs r.
-        cache.k.gemmABt(B, 2 * H, H, hPrev, hp, H, cache.w.WhT, 0, H, gates, g, GH, true);
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          for (let j = 0; j < 2 * H; j++) gates[o + j] = 1 / (1 + Math.exp(-gates[o + j]!));
-        }
+        k.gemmABt(B, 2 * H, H, hPrev, hp, H, w.WhT, 0, H, gates, g, GH, true);
+        m.sigmoidCols(B, 2 * H, GH, gates, g);
         if (this.lbr === 0) {
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + H;
-            const h = hp + bi * H;
-            const a = ho + bi * H;
-            for (let j = 0; j < H; j++) aux[a + j] = gates[o + j]! * hPrev[h + j]!;
-          }
-          cache.k.gemmABt(B, H, H, aux, ho, H, cache.w.WhT, 2 * H * H, H, gates, g + 2 * H, GH, true);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + 2 * H;
-            for (let j = 0; j < H; j++) gates[o + j] = Math.tanh(gates[o + j]!);
-          }
+          m.gruResetState(B, H, GH, gates, g, hPrev, hp, aux, ho);
+          k.gemmABt(B, H, H, aux, ho, H, w.WhT, 2 * H * H, H, gates, g + 2 * H, GH, true);
+          m.tanhCols(B, H, GH, gates, g + 2 * H);
         } else {
-          const bhn = this.bhn!;
-          cache.k.gemmABt(B, H, H, hPrev, hp, H, cache.w.WhT, 2 * H * H, H, aux, ho, H, false);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH;
-            const a = ho + bi * H;
-            for (let j = 0; j < H; j++) {
-              const hn = aux[a + j]! + bhn[j]!;
-              aux[a + j] = hn;
-              gates[o + 2 * H + j] = Math.tanh(gates[o + 2 * H + j]! + gates[o + H + j]! * hn);
-            }
-          }
+          k.gemmABt(B, H, H, hPrev, hp, H, w.WhT, 2 * H * H, H, aux, ho, H, false);
+          m.gruCandidateAfterReset(B, H, GH, gates, g, aux, ho, this.bhn!);
         }
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const a = ho + bi * H;
-          for (let j = 0; j < H; j++) {
-            const z = gates[o + j]!;
-            out[a + j] = z * hPrev[h + j]! + (1 - z) * gates[o + 2 * H + j]!;
-          }
-        }
+        m.gruOutput(B, H, GH, gates, g, hPrev, hp, out, ho);
         return;
       }
       case 'lstm': {
         const cPrev = t === 0 ? cache.c0 : cache.c;
-        const c = cache.c;
-        const tanhC = cache.tanhC;
-        cache.k.gemmABt(B, GH, H, hPrev, hp, H, cache.w.WhT, 0, H, gates, g, GH, true);
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const a = ho + bi * H;
-          for (let j = 0; j < H; j++) {
-            const ig = 1 / (1 + Math.exp(-gates[o + j]!));
-            const fg = 1 / (1 + Math.exp(-gates[o + H + j]!));
-            const cc = Math.tanh(gates[o + 2 * H + j]!);
-            const og = 1 / (1 + Math.exp(-gates[o + 3 * H + j]!));
-            gates[o + j] = ig;
-            gates[o + H + j] = fg;
-            gates[o + 2 * H + j] = cc;
-            gates[o + 3 * H + j] = og;
-            const ct = fg * cPrev[h + j]! + ig * cc;
-            const tc = Math.tanh(ct);
-            c[a + j] = ct;
-            tanhC[a + j] = tc;
-            out[a + j] = og * tc;
-          }
-        }
+        k.gemmABt(B, GH, H, hPrev, hp, H, w.WhT, 0, H, gates, g, GH, true);
+        m.lstmForward(B, H, gates, g, cPrev, hp, cache.c, cache.tanhC, out, ho);
         return;
       }
     }
@@ -331,7 +282,7 @@ export class Layer {
     if (this.cell === 'lstm') grad.dc.fill(0);
     for (let t = T - 1; t >= 0; t--) {
       const o = t * B * H;
-      for (let i = 0; i < B * H; i++) dhIn[i] = dOut[o + i]! + dh[i]!;
+      cache.k.cell.addInto(B * H, dOut, o, dh, dhIn);
       this.backwardStep(cache, t);
     }
 
@@ -370,7 +321,8 @@ export class Layer {
 
   /** One step back: reads ∂L/∂h_t from `dhIn` (and ∂L/∂c_t from `dc`), writes the gate gradients and ∂L/∂h_{t−1} into `dh`. */
   backwardStep(cache: LayerCache, t: number): void {
-    const { B } = cache;
+    const { B, k, w } = cache;
+    const m = k.cell;
     const { H, GH } = this;
     const grad = cache.grad;
     const { dA, dhIn, dh } = grad;
@@ -381,82 +333,28 @@ export class Layer {
     const gates = cache.gates;
     switch (this.cell) {
       case 'rnn': {
-        const out = cache.out;
-        for (let i = 0; i < B * H; i++) {
-          const h = out[ho + i]!;
-          dA[g + i] = dhIn[i]! * (1 - h * h);
-        }
-        cache.k.gemmABt(B, H, H, dA, g, H, cache.w.Wh, 0, H, dh, 0, H, false);
+        m.rnnBackward(B * H, dhIn, cache.out, ho, dA, g);
+        k.gemmABt(B, H, H, dA, g, H, w.Wh, 0, H, dh, 0, H, false);
         return;
       }
       case 'gru': {
-        const aux = cache.aux;
-        const dHN = grad.dHN;
         const lbr1 = this.lbr === 1;
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const s = bi * H;
-          for (let j = 0; j < H; j++) {
-            const d = dhIn[s + j]!;
-            const z = gates[o + j]!;
-            const n = gates[o + 2 * H + j]!;
-            const dan = d * (1 - z) * (1 - n * n);
-            dA[o + j] = d * (hPrev[h + j]! - n) * z * (1 - z);
-            dA[o + 2 * H + j] = dan;
-            dh[s + j] = d * z;
-            if (lbr1) {
-              const r = gates[o + H + j]!;
-              dA[o + H + j] = dan * aux[ho + s + j]! * r * (1 - r);
-              dHN[ho + s + j] = dan * r;
-            }
-          }
-        }
+        m.gruBackward(B, H, GH, lbr1, gates, g, hPrev, hp, dhIn, dA, dh, cache.aux, grad.dHN, ho);
         if (lbr1) {
-          cache.k.gemmABt(B, H, H, dHN, ho, H, cache.w.Wh, 2 * H, GH, dh, 0, H, true);
+          k.gemmABt(B, H, H, grad.dHN, ho, H, w.Wh, 2 * H, GH, dh, 0, H, true);
         } else {
           // ∂L/∂(r ⊙ h_{t−1}) = da_h W_hhᵀ splits into the reset gate and the state.
           const drh = grad.scratch;
-          cache.k.gemmABt(B, H, H, dA, g + 2 * H, GH, cache.w.Wh, 2 * H, GH, drh, 0, H, false);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + H;
-            const h = hp + bi * H;
-            const s = bi * H;
-            for (let j = 0; j < H; j++) {
-              const r = gates[o + j]!;
-              const d = drh[s + j]!;
-              dA[o + j] = d * hPrev[h + j]! * r * (1 - r);
-              dh[s + j] = dh[s + j]! + d * r;
-            }
-          }
+          k.gemmABt(B, H, H, dA, g + 2 * H, GH, w.Wh, 2 * H, GH, drh, 0, H, false);
+          m.gruBackwardReset(B, H, GH, gates, g, hPrev, hp, drh, dA, dh);
         }
-        cache.k.gemmABt(B, H, 2 * H, dA, g, GH, cache.w.Wh, 0, GH, dh, 0, H, true);
+        k.gemmABt(B, H, 2 * H, dA, g, GH, w.Wh, 0, GH, dh, 0, H, true);
         return;
       }
       case 'lstm': {
-        const dc = grad.dc;
         const cPrev = t === 0 ? cache.c0 : cache.c;
-        const tanhC = cache.tanhC;
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const s = bi * H;
-          for (let j = 0; j < H; j++) {
-            const d = dhIn[s + j]!;
-            const ig = gates[o + j]!;
-            const fg = gates[o + H + j]!;
-            const cc = gates[o + 2 * H + j]!;
-            const og = gates[o + 3 * H + j]!;
-            const tc = tanhC[ho + s + j]!;
-            const dct = dc[s + j]! + d * og * (1 - tc * tc);
-            dA[o + j] = dct * cc * ig * (1 - ig);
-            dA[o + H + j] = dct * cPrev[h + j]! * fg * (1 - fg);
-            dA[o + 2 * H + j] = dct * ig * (1 - cc * cc);
-            dA[o + 3 * H + j] = d * tc * og * (1 - og);
-            dc[s + j] = dct * fg;
-          }
-        }
-        cache.k.gemmABt(B, H, GH, dA, g, GH, cache.w.Wh, 0, GH, dh, 0, H, false);
+        m.lstmBackward(B, H, gates, g, cPrev, hp, cache.tanhC, ho, dhIn, grad.dc, dA);
+        k.gemmABt(B, H, GH, dA, g, GH, w.Wh, 0, GH, dh, 0, H, false);
         return;
       }
     }

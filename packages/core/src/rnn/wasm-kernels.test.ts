@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { generate, target } from '../../scripts/build-wasm.ts';
 import { SeqlmError } from '../errors/index.ts';
 import { Rng } from '../random/index.ts';
+import { tsCellMath } from './cell-math.ts';
+import type { FloatArray } from './float-array.ts';
 import { columnSums, gemmABt, transpose } from './gemm.ts';
 import { WasmKernels, wasmKernelsName } from './wasm-kernels.ts';
 
@@ -70,6 +72,47 @@ describe('WebAssembly SIMD kernels', () => {
     k.columnSums(7, 6, X, 3, 9, s1, 0, true);
     columnSums(7, 6, X, 3, 9, s2, 0, true);
     expect(maxAbsDiff(s1, s2)).toBe(0);
+  });
+
+  it('the gate arithmetic agrees with the reference loops over a wide input range (σ and tanh saturate, Mathf.exp tables intact)', () => {
+    const B = 3;
+    const H = 6;
+    const k = new WasmKernels(1 << 16);
+    const both = (n: number, lo = -12, hi = 12): [FloatArray, Float32Array] => {
+      const w = k.alloc(n);
+      for (let i = 0; i < n; i++) w[i] = lo + ((hi - lo) * ((i * 7919) % n)) / n;
+      return [w, Float32Array.from(w)];
+    };
+    const check = (pairs: [FloatArray, Float32Array][]): void => {
+      for (const [w, t] of pairs) expect(maxAbsDiff(w, t)).toBeLessThan(2e-6);
+    };
+    for (const G of [1, 3, 4]) {
+      const GH = G * H;
+      const g = both(2 + B * GH);
+      const hp = both(1 + B * H, -1, 1);
+      const c = both(2 + B * H);
+      const tc = both(2 + B * H);
+      const o = both(2 + B * H);
+      const aux = both(2 + B * H);
+      const bhn = both(H);
+      if (G === 1) {
+        k.cell.tanhInto(B * H, g[0], 2, o[0], 1);
+        tsCellMath.tanhInto(B * H, g[1], 2, o[1], 1);
+      } else if (G === 3) {
+        k.cell.sigmoidCols(B, 2 * H, GH, g[0], 2);
+        tsCellMath.sigmoidCols(B, 2 * H, GH, g[1], 2);
+        k.cell.gruResetState(B, H, GH, g[0], 2, hp[0], 1, aux[0], 2);
+        tsCellMath.gruResetState(B, H, GH, g[1], 2, hp[1], 1, aux[1], 2);
+        k.cell.gruCandidateAfterReset(B, H, GH, g[0], 2, aux[0], 2, bhn[0]);
+        tsCellMath.gruCandidateAfterReset(B, H, GH, g[1], 2, aux[1], 2, bhn[1]);
+        k.cell.gruOutput(B, H, GH, g[0], 2, hp[0], 1, o[0], 2);
+        tsCellMath.gruOutput(B, H, GH, g[1], 2, hp[1], 1, o[1], 2);
+      } else {
+        k.cell.lstmForward(B, H, g[0], 2, hp[0], 1, c[0], tc[0], o[0], 2);
+        tsCellMath.lstmForward(B, H, g[1], 2, hp[1], 1, c[1], tc[1], o[1], 2);
+      }
+      check([g, c, tc, o, aux]);
+    }
   });
 
   it('falls back to TypeScript for arrays outside its memory, and checks bounds before entering wasm', () => {

@@ -1,6 +1,7 @@
 import { SeqlmError } from '../errors/index.ts';
 import { decodeBase64 } from './base64.ts';
 import type { FloatArray } from './float-array.ts';
+import { tsCellMath, type CellMath } from './cell-math.ts';
 import { checkOperand, columnSums, gemmABt, transpose } from './gemm.ts';
 import type { Kernels, KernelsName } from './kernels.ts';
 import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64 } from './wasm-bytes.ts';
@@ -20,11 +21,30 @@ interface KernelExports {
   gemm_abt(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
   column_sums(rows: number, cols: number, x: number, ld: number, out: number, acc: number): void;
+  tanh_into(n: number, a: number, out: number): void;
+  sigmoid_cols(B: number, cols: number, GH: number, g: number): void;
+  tanh_cols(B: number, cols: number, GH: number, g: number): void;
+  gru_reset_state(B: number, H: number, GH: number, g: number, hPrev: number, aux: number): void;
+  gru_candidate_after_reset(B: number, H: number, GH: number, g: number, aux: number, bhn: number): void;
+  gru_output(B: number, H: number, GH: number, g: number, hPrev: number, out: number): void;
+  lstm_forward(B: number, H: number, g: number, cPrev: number, c: number, tanhC: number, out: number): void;
+  rnn_backward(n: number, dhIn: number, out: number, dA: number): void;
+  gru_backward(B: number, H: number, GH: number, lbr1: number, g: number, hPrev: number, dhIn: number, dA: number, dh: number, aux: number, dHN: number): void;
+  gru_backward_reset(B: number, H: number, GH: number, g: number, hPrev: number, drh: number, dA: number, dh: number): void;
+  lstm_backward(B: number, H: number, g: number, cPrev: number, tanhC: number, dhIn: number, dc: number, dA: number): void;
+  add_into(n: number, a: number, b: number, out: number): void;
 }
 
+/** [array, element offset, elements the kernel touches from there]. */
+type Span = [FloatArray, number, number];
+
 const PAGE = 65536;
-/** Buffers start after the first 64 bytes so no buffer sits at address 0. */
-const BASE = 64;
+/**
+ * Buffers start after the first page: AssemblyScript places its static data
+ * there (the exp2f table behind Mathf.exp at byte 1024), which a buffer must
+ * never overwrite.
+ */
+const BASE = PAGE;
 
 let compiled: { module: object; name: KernelsName } | null | undefined;
 
@@ -62,6 +82,7 @@ export function wasmKernelsName(): KernelsName | null {
  */
 export class WasmKernels implements Kernels {
   readonly name: KernelsName;
+  readonly cell: CellMath;
   readonly #exports: KernelExports;
   readonly #buffer: ArrayBuffer;
   #top = BASE;
@@ -76,6 +97,7 @@ export class WasmKernels implements Kernels {
     this.name = name;
     this.#exports = instance.exports as unknown as KernelExports;
     this.#buffer = memory.buffer;
+    this.cell = this.#cellMath(this.#exports);
   }
 
   readonly alloc = (length: number): FloatArray => {
@@ -85,6 +107,92 @@ export class WasmKernels implements Kernels {
     this.#top += size;
     return view;
   };
+
+  /**
+   * Byte addresses of the spans when every one lies in this memory (each
+   * bounds-checked against its own view, since the wasm side trusts its
+   * pointers), or null to fall back to TypeScript.
+   */
+  #spans(spans: Span[]): number[] | null {
+    const out: number[] = [];
+    for (const [a, offset, length] of spans) {
+      const p = this.#at(a, offset);
+      if (p < 0) return null;
+      checkOperand('cell operand', a, offset, length, length === 0 ? 0 : 1, length);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** The gate arithmetic in wasm where every operand lives in this memory; the reference loops otherwise. */
+  #cellMath(x: KernelExports): CellMath {
+    const ts = tsCellMath;
+    return {
+      tanhInto: (n, a, aOff, out, oOff) => {
+        const p = this.#spans([[a, aOff, n], [out, oOff, n]]);
+        if (p === null) ts.tanhInto(n, a, aOff, out, oOff);
+        else x.tanh_into(n, p[0]!, p[1]!);
+      },
+      sigmoidCols: (B, cols, GH, g, gOff) => {
+        const p = this.#spans([[g, gOff, (B - 1) * GH + cols]]);
+        if (p === null) ts.sigmoidCols(B, cols, GH, g, gOff);
+        else x.sigmoid_cols(B, cols, GH, p[0]!);
+      },
+      tanhCols: (B, cols, GH, g, gOff) => {
+        const p = this.#spans([[g, gOff, (B - 1) * GH + cols]]);
+        if (p === null) ts.tanhCols(B, cols, GH, g, gOff);
+        else x.tanh_cols(B, cols, GH, p[0]!);
+      },
+      gruResetState: (B, H, GH, g, gOff, hPrev, hp, aux, ao) => {
+        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, B * H], [aux, ao, B * H]]);
+        if (p === null) ts.gruResetState(B, H, GH, g, gOff, hPrev, hp, aux, ao);
+        else x.gru_reset_state(B, H, GH, p[0]!, p[1]!, p[2]!);
+      },
+      gruCandidateAfterReset: (B, H, GH, g, gOff, aux, ao, bhn) => {
+        const p = this.#spans([[g, gOff, B * GH], [aux, ao, B * H], [bhn, 0, H]]);
+        if (p === null) ts.gruCandidateAfterReset(B, H, GH, g, gOff, aux, ao, bhn);
+        else x.gru_candidate_after_reset(B, H, GH, p[0]!, p[1]!, p[2]!);
+      },
+      gruOutput: (B, H, GH, g, gOff, hPrev, hp, out, oOff) => {
+        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, B * H], [out, oOff, B * H]]);
+        if (p === null) ts.gruOutput(B, H, GH, g, gOff, hPrev, hp, out, oOff);
+        else x.gru_output(B, H, GH, p[0]!, p[1]!, p[2]!);
+      },
+      lstmForward: (B, H, g, gOff, cPrev, cp, c, tanhC, out, oOff) => {
+        const p = this.#spans([[g, gOff, B * 4 * H], [cPrev, cp, B * H], [c, oOff, B * H], [tanhC, oOff, B * H], [out, oOff, B * H]]);
+        if (p === null) ts.lstmForward(B, H, g, gOff, cPrev, cp, c, tanhC, out, oOff);
+        else x.lstm_forward(B, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!);
+      },
+      rnnBackward: (n, dhIn, out, oOff, dA, dOff) => {
+        const p = this.#spans([[dhIn, 0, n], [out, oOff, n], [dA, dOff, n]]);
+        if (p === null) ts.rnnBackward(n, dhIn, out, oOff, dA, dOff);
+        else x.rnn_backward(n, p[0]!, p[1]!, p[2]!);
+      },
+      gruBackward: (B, H, GH, lbr1, g, gOff, hPrev, hp, dhIn, dA, dh, aux, dHN, ao) => {
+        const n = B * H;
+        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, n], [dhIn, 0, n], [dA, gOff, B * GH], [dh, 0, n], [aux, lbr1 ? ao : 0, lbr1 ? n : 0], [dHN, lbr1 ? ao : 0, lbr1 ? n : 0]]);
+        if (p === null) ts.gruBackward(B, H, GH, lbr1, g, gOff, hPrev, hp, dhIn, dA, dh, aux, dHN, ao);
+        else x.gru_backward(B, H, GH, lbr1 ? 1 : 0, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!);
+      },
+      gruBackwardReset: (B, H, GH, g, gOff, hPrev, hp, drh, dA, dh) => {
+        const n = B * H;
+        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, n], [drh, 0, n], [dA, gOff, B * GH], [dh, 0, n]]);
+        if (p === null) ts.gruBackwardReset(B, H, GH, g, gOff, hPrev, hp, drh, dA, dh);
+        else x.gru_backward_reset(B, H, GH, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!);
+      },
+      lstmBackward: (B, H, g, gOff, cPrev, cp, tanhC, to, dhIn, dc, dA) => {
+        const n = B * H;
+        const p = this.#spans([[g, gOff, B * 4 * H], [cPrev, cp, n], [tanhC, to, n], [dhIn, 0, n], [dc, 0, n], [dA, gOff, B * 4 * H]]);
+        if (p === null) ts.lstmBackward(B, H, g, gOff, cPrev, cp, tanhC, to, dhIn, dc, dA);
+        else x.lstm_backward(B, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!);
+      },
+      addInto: (n, a, aOff, b, out) => {
+        const p = this.#spans([[a, aOff, n], [b, 0, n], [out, 0, n]]);
+        if (p === null) ts.addInto(n, a, aOff, b, out);
+        else x.add_into(n, p[0]!, p[1]!, p[2]!);
+      },
+    };
+  }
 
   /** Byte address of element `offset` of `a`, or −1 when `a` is not in this memory. */
   #at(a: FloatArray, offset: number): number {
