@@ -95,6 +95,7 @@ export default async function rnnBench(): Promise<BenchRow[]> {
   for (const cell of CELLS) {
     const t = torch[cell];
     const o = ours[`${cell}/wasm`]!;
+    if (t === undefined) continue;
     const tt = bestAndMedian(t.trainMs, B * T).best;
     rows.push({ name: `${cell} train speed ours (wasm)/pytorch`, value: o.train / tt, unit: 'x', note: `pytorch ${Math.round(tt)} tokens/s, best step (1 thread; its GRU is linear_before_reset=1)` });
     rows.push({ name: `${cell} inference time ours (wasm)/pytorch`, value: o.infer / t.inferMs, unit: 'x', note: `pytorch ${t.inferMs.toFixed(3)} ms/token (1 thread)` });

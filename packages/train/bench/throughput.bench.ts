@@ -10,6 +10,8 @@ import type { BenchRow } from '../../../scripts/bench-kit.ts';
 import { bestAndMedian, torchFigures, trainFlopsPerToken } from '../../../scripts/bench-torch.ts';
 import { measureCore } from '../../core/bench/rnn.bench.ts';
 import type { CellKind } from '@seqlm/core/rnn';
+import { Rng } from '@seqlm/core/random';
+import { CoreEngine } from '../src/lm/core-engine.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 import { tfjsStepTimes } from './train.bench.ts';
 
@@ -18,25 +20,48 @@ const H = 256;
 const B = 32;
 const T = 35;
 const CELLS: CellKind[] = ['rnn', 'gru', 'lstm'];
-/** The issue's goal: one thread at ≥ 0.3× PyTorch. */
+/** The issue's goals: one thread at ≥ 0.3× PyTorch (one thread), both cores at ≥ 0.5×. */
 const ONE_THREAD_GOAL = 0.3;
+const TWO_THREAD_GOAL = 0.5;
+
+/** Sorted ms per step of core's engine on two threads (this one and a worker, half the batch rows each), Adam + clip. */
+async function twoThreadTimes(cell: CellKind, steps: number): Promise<number[]> {
+  const engine = new CoreEngine({ model: { cell, vocabSize: V, hiddenSize: H }, seed: 1, init: { scheme: 'glorot-uniform' }, optimizer: { kind: 'adam', lr: 0.002 } }, 'wasm', 2);
+  try {
+    const rng = new Rng(1);
+    const X = new Int32Array(B * T).map(() => rng.int(V));
+    const Y = new Int32Array(B * T).map(() => rng.int(V));
+    const times: number[] = [];
+    for (let i = 0; i < steps + 2; i++) {
+      const t0 = performance.now();
+      await engine.step({ X, Y, batchSize: B, numSteps: T }, { clip: 1, dropout: 0 });
+      if (i >= 2) times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b);
+  } finally {
+    engine.dispose();
+  }
+}
 
 export default async (): Promise<BenchRow[]> => {
   const paths: { label: string; times: (cell: CellKind) => Promise<number[]> }[] = [
     { label: 'core ts', times: async (cell) => (await measureCore(cell, 'ts', 6)).trainMs },
     { label: 'core wasm 1 thread', times: async (cell) => (await measureCore(cell, 'wasm', 12)).trainMs },
+    { label: 'core wasm 2 threads', times: (cell) => twoThreadTimes(cell, 12) },
   ];
   const tfjs = await selectBackend('wasm').catch(() => null);
   if (tfjs !== null) paths.push({ label: tfjs.label, times: async (cell) => tfjsStepTimes(cell, 3, 10) });
-  const measured: Record<string, { best: number; median: number }> = {};
-  for (const cell of CELLS) {
-    for (const path of paths) measured[`${cell}/${path.label}`] = bestAndMedian(await path.times(cell), B * T);
-  }
-  const torch = torchFigures(V, H, B, T);
   const rows: BenchRow[] = [];
+  let skipped: string | null = null;
   for (const cell of CELLS) {
+    const measured: Record<string, { best: number; median: number }> = {};
+    for (const path of paths) measured[path.label] = bestAndMedian(await path.times(cell), B * T);
+    // PyTorch right after our paths for the same cell, so all of a cell's figures share the machine's load of that minute.
+    const torch = torchFigures(V, H, B, T, 12, [cell]);
+    const figures = typeof torch === 'string' ? undefined : torch[cell];
+    if (typeof torch === 'string') skipped = torch;
     const flops = trainFlopsPerToken(cell, V, H);
-    const ref = typeof torch === 'string' ? null : bestAndMedian(torch[cell].trainMs, B * T);
+    const ref = figures === undefined ? null : bestAndMedian(figures.trainMs, B * T);
     if (ref !== null && typeof torch !== 'string') {
       rows.push({
         name: `${cell} train tokens/s, pytorch 1 thread`,
@@ -46,7 +71,7 @@ export default async (): Promise<BenchRow[]> => {
       });
     }
     for (const path of paths) {
-      const m = measured[`${cell}/${path.label}`]!;
+      const m = measured[path.label]!;
       const gflops = `${((m.best * flops) / 1e9).toFixed(1)} GFLOP/s`;
       rows.push({
         name: `${cell} train tokens/s, ${path.label}`,
@@ -59,12 +84,12 @@ export default async (): Promise<BenchRow[]> => {
           name: `${cell} train speed ${path.label}/pytorch 1 thread`,
           value: m.best / ref.best,
           unit: 'x',
-          goal: { op: '>=', value: ONE_THREAD_GOAL },
+          goal: { op: '>=', value: path.label.includes('2 threads') ? TWO_THREAD_GOAL : ONE_THREAD_GOAL },
           note: `${gflops} vs pytorch ${((ref.best * flops) / 1e9).toFixed(1)} (matrix products only, 6·H·G·H + 6·H·V FLOP/token)`,
         });
       }
     }
   }
-  if (typeof torch === 'string') rows.push({ name: 'pytorch comparison', value: 0, unit: 'skipped', note: torch });
+  if (skipped !== null) rows.push({ name: 'pytorch comparison', value: 0, unit: 'skipped', note: skipped });
   return rows;
 };

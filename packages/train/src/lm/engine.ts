@@ -25,7 +25,7 @@ export interface LmEngine {
   /** Printed and recorded in the manifest, e.g. `core-wasm-relaxed-simd`, `tfjs-wasm-simd`. */
   readonly label: string;
   /** One update on a batch (X, Y [B, T] row-major), carrying the recurrent state from the previous step. */
-  step(batch: SequenceBatch, options: { clip: number; dropout: number; rng: Rng }): EngineStep;
+  step(batch: SequenceBatch, options: { clip: number; dropout: number; rng: Rng }): EngineStep | Promise<EngineStep>;
   /** Forgets the carried state: the next step starts from zeros. */
   resetState(): void;
   evaluate(ids: Int32Array, B: number, T: number): { perplexity: number; loss: number; tokens: number };

@@ -229,7 +229,7 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
       for (const batch of plan) {
         const B = batch.batchSize;
         const T = batch.numSteps;
-        const step = model.step(batch, { clip: config.clip, dropout: config.dropout, rng });
+        const step = await model.step(batch, { clip: config.clip, dropout: config.dropout, rng });
         // Random sampling: neighbouring batches are not adjacent text, so every batch starts from zeros.
         if (config.sampling === 'random') model.resetState();
         if (!step.finite) throw diverged(epoch, checkpointDir, `batch ${batchIndex + 1}: the loss is ${step.loss} (gradient norm ${step.gradNorm})`);
