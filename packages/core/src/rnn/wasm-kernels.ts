@@ -35,8 +35,7 @@ interface KernelExports {
   add_into(n: number, a: number, b: number, out: number): void;
 }
 
-/** [array, element offset, elements the kernel touches from there]. */
-type Span = [FloatArray, number, number];
+
 
 const PAGE = 65536;
 /**
@@ -109,19 +108,15 @@ export class WasmKernels implements Kernels {
   };
 
   /**
-   * Byte addresses of the spans when every one lies in this memory (each
-   * bounds-checked against its own view, since the wasm side trusts its
-   * pointers), or null to fall back to TypeScript.
+   * Byte address of `a[offset]` when the `length` elements from there lie in
+   * this memory (bounds-checked against the view, since the wasm side trusts
+   * its pointers), else −1 so the caller falls back to TypeScript. Allocates
+   * nothing: it runs a dozen times per time step.
    */
-  #spans(spans: Span[]): number[] | null {
-    const out: number[] = [];
-    for (const [a, offset, length] of spans) {
-      const p = this.#at(a, offset);
-      if (p < 0) return null;
-      checkOperand('cell operand', a, offset, length, length === 0 ? 0 : 1, length);
-      out.push(p);
-    }
-    return out;
+  #addr(a: FloatArray, offset: number, length: number): number {
+    const p = this.#at(a, offset);
+    if (p >= 0 && length > 0) checkOperand('cell operand', a, offset, length, 1, length);
+    return p;
   }
 
   /** The gate arithmetic in wasm where every operand lives in this memory; the reference loops otherwise. */
@@ -129,67 +124,97 @@ export class WasmKernels implements Kernels {
     const ts = tsCellMath;
     return {
       tanhInto: (n, a, aOff, out, oOff) => {
-        const p = this.#spans([[a, aOff, n], [out, oOff, n]]);
-        if (p === null) ts.tanhInto(n, a, aOff, out, oOff);
-        else x.tanh_into(n, p[0]!, p[1]!);
+        const p0 = this.#addr(a, aOff, n);
+        const p1 = this.#addr(out, oOff, n);
+        if (p0 < 0 || p1 < 0) ts.tanhInto(n, a, aOff, out, oOff);
+        else x.tanh_into(n, p0, p1);
       },
       sigmoidCols: (B, cols, GH, g, gOff) => {
-        const p = this.#spans([[g, gOff, (B - 1) * GH + cols]]);
-        if (p === null) ts.sigmoidCols(B, cols, GH, g, gOff);
-        else x.sigmoid_cols(B, cols, GH, p[0]!);
+        const p0 = this.#addr(g, gOff, (B - 1) * GH + cols);
+        if (p0 < 0) ts.sigmoidCols(B, cols, GH, g, gOff);
+        else x.sigmoid_cols(B, cols, GH, p0);
       },
       tanhCols: (B, cols, GH, g, gOff) => {
-        const p = this.#spans([[g, gOff, (B - 1) * GH + cols]]);
-        if (p === null) ts.tanhCols(B, cols, GH, g, gOff);
-        else x.tanh_cols(B, cols, GH, p[0]!);
+        const p0 = this.#addr(g, gOff, (B - 1) * GH + cols);
+        if (p0 < 0) ts.tanhCols(B, cols, GH, g, gOff);
+        else x.tanh_cols(B, cols, GH, p0);
       },
       gruResetState: (B, H, GH, g, gOff, hPrev, hp, aux, ao) => {
-        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, B * H], [aux, ao, B * H]]);
-        if (p === null) ts.gruResetState(B, H, GH, g, gOff, hPrev, hp, aux, ao);
-        else x.gru_reset_state(B, H, GH, p[0]!, p[1]!, p[2]!);
+        const p0 = this.#addr(g, gOff, B * GH);
+        const p1 = this.#addr(hPrev, hp, B * H);
+        const p2 = this.#addr(aux, ao, B * H);
+        if (p0 < 0 || p1 < 0 || p2 < 0) ts.gruResetState(B, H, GH, g, gOff, hPrev, hp, aux, ao);
+        else x.gru_reset_state(B, H, GH, p0, p1, p2);
       },
       gruCandidateAfterReset: (B, H, GH, g, gOff, aux, ao, bhn) => {
-        const p = this.#spans([[g, gOff, B * GH], [aux, ao, B * H], [bhn, 0, H]]);
-        if (p === null) ts.gruCandidateAfterReset(B, H, GH, g, gOff, aux, ao, bhn);
-        else x.gru_candidate_after_reset(B, H, GH, p[0]!, p[1]!, p[2]!);
+        const p0 = this.#addr(g, gOff, B * GH);
+        const p1 = this.#addr(aux, ao, B * H);
+        const p2 = this.#addr(bhn, 0, H);
+        if (p0 < 0 || p1 < 0 || p2 < 0) ts.gruCandidateAfterReset(B, H, GH, g, gOff, aux, ao, bhn);
+        else x.gru_candidate_after_reset(B, H, GH, p0, p1, p2);
       },
       gruOutput: (B, H, GH, g, gOff, hPrev, hp, out, oOff) => {
-        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, B * H], [out, oOff, B * H]]);
-        if (p === null) ts.gruOutput(B, H, GH, g, gOff, hPrev, hp, out, oOff);
-        else x.gru_output(B, H, GH, p[0]!, p[1]!, p[2]!);
+        const p0 = this.#addr(g, gOff, B * GH);
+        const p1 = this.#addr(hPrev, hp, B * H);
+        const p2 = this.#addr(out, oOff, B * H);
+        if (p0 < 0 || p1 < 0 || p2 < 0) ts.gruOutput(B, H, GH, g, gOff, hPrev, hp, out, oOff);
+        else x.gru_output(B, H, GH, p0, p1, p2);
       },
       lstmForward: (B, H, g, gOff, cPrev, cp, c, tanhC, out, oOff) => {
-        const p = this.#spans([[g, gOff, B * 4 * H], [cPrev, cp, B * H], [c, oOff, B * H], [tanhC, oOff, B * H], [out, oOff, B * H]]);
-        if (p === null) ts.lstmForward(B, H, g, gOff, cPrev, cp, c, tanhC, out, oOff);
-        else x.lstm_forward(B, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!);
+        const p0 = this.#addr(g, gOff, B * 4 * H);
+        const p1 = this.#addr(cPrev, cp, B * H);
+        const p2 = this.#addr(c, oOff, B * H);
+        const p3 = this.#addr(tanhC, oOff, B * H);
+        const p4 = this.#addr(out, oOff, B * H);
+        if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0 || p4 < 0) ts.lstmForward(B, H, g, gOff, cPrev, cp, c, tanhC, out, oOff);
+        else x.lstm_forward(B, H, p0, p1, p2, p3, p4);
       },
       rnnBackward: (n, dhIn, out, oOff, dA, dOff) => {
-        const p = this.#spans([[dhIn, 0, n], [out, oOff, n], [dA, dOff, n]]);
-        if (p === null) ts.rnnBackward(n, dhIn, out, oOff, dA, dOff);
-        else x.rnn_backward(n, p[0]!, p[1]!, p[2]!);
+        const p0 = this.#addr(dhIn, 0, n);
+        const p1 = this.#addr(out, oOff, n);
+        const p2 = this.#addr(dA, dOff, n);
+        if (p0 < 0 || p1 < 0 || p2 < 0) ts.rnnBackward(n, dhIn, out, oOff, dA, dOff);
+        else x.rnn_backward(n, p0, p1, p2);
       },
       gruBackward: (B, H, GH, lbr1, g, gOff, hPrev, hp, dhIn, dA, dh, aux, dHN, ao) => {
         const n = B * H;
-        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, n], [dhIn, 0, n], [dA, gOff, B * GH], [dh, 0, n], [aux, lbr1 ? ao : 0, lbr1 ? n : 0], [dHN, lbr1 ? ao : 0, lbr1 ? n : 0]]);
-        if (p === null) ts.gruBackward(B, H, GH, lbr1, g, gOff, hPrev, hp, dhIn, dA, dh, aux, dHN, ao);
-        else x.gru_backward(B, H, GH, lbr1 ? 1 : 0, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!);
+        const p0 = this.#addr(g, gOff, B * GH);
+        const p1 = this.#addr(hPrev, hp, n);
+        const p2 = this.#addr(dhIn, 0, n);
+        const p3 = this.#addr(dA, gOff, B * GH);
+        const p4 = this.#addr(dh, 0, n);
+        const p5 = this.#addr(aux, lbr1 ? ao : 0, lbr1 ? n : 0);
+        const p6 = this.#addr(dHN, lbr1 ? ao : 0, lbr1 ? n : 0);
+        if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0 || p4 < 0 || p5 < 0 || p6 < 0) ts.gruBackward(B, H, GH, lbr1, g, gOff, hPrev, hp, dhIn, dA, dh, aux, dHN, ao);
+        else x.gru_backward(B, H, GH, lbr1 ? 1 : 0, p0, p1, p2, p3, p4, p5, p6);
       },
       gruBackwardReset: (B, H, GH, g, gOff, hPrev, hp, drh, dA, dh) => {
         const n = B * H;
-        const p = this.#spans([[g, gOff, B * GH], [hPrev, hp, n], [drh, 0, n], [dA, gOff, B * GH], [dh, 0, n]]);
-        if (p === null) ts.gruBackwardReset(B, H, GH, g, gOff, hPrev, hp, drh, dA, dh);
-        else x.gru_backward_reset(B, H, GH, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!);
+        const p0 = this.#addr(g, gOff, B * GH);
+        const p1 = this.#addr(hPrev, hp, n);
+        const p2 = this.#addr(drh, 0, n);
+        const p3 = this.#addr(dA, gOff, B * GH);
+        const p4 = this.#addr(dh, 0, n);
+        if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0 || p4 < 0) ts.gruBackwardReset(B, H, GH, g, gOff, hPrev, hp, drh, dA, dh);
+        else x.gru_backward_reset(B, H, GH, p0, p1, p2, p3, p4);
       },
       lstmBackward: (B, H, g, gOff, cPrev, cp, tanhC, to, dhIn, dc, dA) => {
         const n = B * H;
-        const p = this.#spans([[g, gOff, B * 4 * H], [cPrev, cp, n], [tanhC, to, n], [dhIn, 0, n], [dc, 0, n], [dA, gOff, B * 4 * H]]);
-        if (p === null) ts.lstmBackward(B, H, g, gOff, cPrev, cp, tanhC, to, dhIn, dc, dA);
-        else x.lstm_backward(B, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!);
+        const p0 = this.#addr(g, gOff, B * 4 * H);
+        const p1 = this.#addr(cPrev, cp, n);
+        const p2 = this.#addr(tanhC, to, n);
+        const p3 = this.#addr(dhIn, 0, n);
+        const p4 = this.#addr(dc, 0, n);
+        const p5 = this.#addr(dA, gOff, B * 4 * H);
+        if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0 || p4 < 0 || p5 < 0) ts.lstmBackward(B, H, g, gOff, cPrev, cp, tanhC, to, dhIn, dc, dA);
+        else x.lstm_backward(B, H, p0, p1, p2, p3, p4, p5);
       },
       addInto: (n, a, aOff, b, out) => {
-        const p = this.#spans([[a, aOff, n], [b, 0, n], [out, 0, n]]);
-        if (p === null) ts.addInto(n, a, aOff, b, out);
-        else x.add_into(n, p[0]!, p[1]!, p[2]!);
+        const p0 = this.#addr(a, aOff, n);
+        const p1 = this.#addr(b, 0, n);
+        const p2 = this.#addr(out, 0, n);
+        if (p0 < 0 || p1 < 0 || p2 < 0) ts.addInto(n, a, aOff, b, out);
+        else x.add_into(n, p0, p1, p2);
       },
     };
   }
