@@ -20,8 +20,9 @@ export interface TorchSetup {
 }
 
 export interface TorchFigures {
-  /** Training step times in ms, sorted ascending. */
+  /** Training step times in ms, sorted ascending: wall clock, and this process's CPU time (robust to other jobs sharing the cores). */
   trainMs: number[];
+  trainCpuMs: number[];
   /** Batch-1 stateful generation, ms per token. */
   inferMs: number;
 }
@@ -46,9 +47,10 @@ for cell in ${JSON.stringify(cells)}:
         opt.zero_grad(); loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step()
     for _ in range(3): train()
-    times = []
+    times = []; cpu = []
     for _ in range(${steps}):
-        t0 = time.perf_counter(); train(); times.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter(); c0 = time.process_time(); train()
+        cpu.append((time.process_time() - c0) * 1000); times.append((time.perf_counter() - t0) * 1000)
     with torch.no_grad():
         x = torch.zeros(1, 1, V); x[0, 0, 3] = 1
         state = None
@@ -57,7 +59,7 @@ for cell in ${JSON.stringify(cells)}:
         for _ in range(n):
             y, state = rnn(x, state); head(y)
         infer = (time.perf_counter() - t0) * 1000 / n
-    out[cell] = {'trainMs': sorted(times), 'inferMs': infer}
+    out[cell] = {'trainMs': sorted(times), 'trainCpuMs': sorted(cpu), 'inferMs': infer}
 a = torch.randn(256, 1120); b = torch.randn(1120, 768)
 for _ in range(3): a @ b
 t0 = time.perf_counter(); n = 20
@@ -108,4 +110,25 @@ export function bestAndMedian(sortedMs: readonly number[], tokensPerStep: number
 export function trainFlopsPerToken(cell: TorchCell, V: number, H: number): number {
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   return 6 * H * G * H + 6 * H * V;
+}
+
+/**
+ * Times `step` `steps` times after `warmup` calls: sorted wall-clock and
+ * process-CPU milliseconds per step. On a machine shared with other jobs the
+ * CPU time is what one free core would take; wall time includes the waiting.
+ */
+export async function timeSteps(step: () => unknown, steps: number, warmup = 2): Promise<{ wallMs: number[]; cpuMs: number[] }> {
+  for (let i = 0; i < warmup; i++) await step();
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await step();
+    wallMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
+  }
+  const up = (a: number, b: number): number => a - b;
+  return { wallMs: wallMs.sort(up), cpuMs: cpuMs.sort(up) };
 }

@@ -7,10 +7,11 @@ import { TfEngine, type EngineSpec, type LmEngine } from './engine.ts';
 /**
  * What `seqlm train --backend` accepts. `auto` takes tfjs-node when its native
  * binding loads, else the fastest engine measured on a 2-core AVX2 machine
- * (packages/train/bench/throughput.bench.ts): core on its WebAssembly SIMD
- * kernels (~7× tfjs-wasm's... see the bench), then TensorFlow.js wasm, then
- * core's TypeScript reference, then TensorFlow.js cpu. `node`, `wasm` and
- * `cpu` are the older names of the tfjs ones.
+ * (packages/train/bench/throughput.bench.ts; per step of CPU time, GRU-256:
+ * core-wasm ~22k tokens/s, tfjs-wasm ~3.8k, core TypeScript ~2.7k): core on
+ * its WebAssembly SIMD kernels, then TensorFlow.js wasm, then core's
+ * TypeScript reference, then TensorFlow.js cpu. `node`, `wasm` and `cpu` are
+ * the older names of the tfjs ones.
  */
 export const TRAIN_BACKEND_CHOICES = ['auto', 'core-wasm', 'core', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu', 'node', 'wasm', 'cpu'] as const;
 export type TrainBackendChoice = (typeof TRAIN_BACKEND_CHOICES)[number];
