@@ -26,7 +26,9 @@ export class GradientWorker {
     const grads = new SharedArrayBuffer(size * 4);
     this.#params = new Float32Array(params);
     this.grads = new Float32Array(grads);
-    this.#worker = new Worker(workerUrl(), { workerData: { spec, params, grads } });
+    // A parent started with `--input-type` (node -e) would pass it on, and a worker file refuses it.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    this.#worker = new Worker(workerUrl(), { workerData: { spec, params, grads }, execArgv });
     this.#worker.on('message', (r: WorkerReply) => {
       const p = this.#pending;
       this.#pending = null;

@@ -11,9 +11,11 @@ import { TfEngine, type EngineSpec, type LmEngine } from './engine.ts';
  * core-wasm ~22k tokens/s, tfjs-wasm ~3.8k, core TypeScript ~2.7k): core on
  * its WebAssembly SIMD kernels, then TensorFlow.js wasm, then core's
  * TypeScript reference, then TensorFlow.js cpu. `node`, `wasm` and `cpu` are
- * the older names of the tfjs ones.
+ * the older names of the tfjs ones. `core-wasm-2t` splits every batch over
+ * two threads (see CoreEngine); `auto` never picks it, because its numbers
+ * differ from one thread's by float32 rounding and it only pays on two free cores.
  */
-export const TRAIN_BACKEND_CHOICES = ['auto', 'core-wasm', 'core', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu', 'node', 'wasm', 'cpu'] as const;
+export const TRAIN_BACKEND_CHOICES = ['auto', 'core-wasm', 'core-wasm-2t', 'core', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu', 'node', 'wasm', 'cpu'] as const;
 export type TrainBackendChoice = (typeof TRAIN_BACKEND_CHOICES)[number];
 type Engine = Exclude<TrainBackendChoice, 'auto' | 'node' | 'wasm' | 'cpu'>;
 
@@ -34,8 +36,8 @@ async function open(kind: Engine, spec: EngineSpec, dropout: number): Promise<Lm
     return new TfEngine(spec, info.label);
   }
   if (dropout > 0 && (spec.model.numLayers ?? 1) > 1) throw new Error('core training has no dropout between layers');
-  if (kind === 'core-wasm' && wasmKernelsName() === null) throw new Error('WebAssembly SIMD is unavailable in this runtime');
-  return new CoreEngine(spec, kind === 'core-wasm' ? 'wasm' : 'ts');
+  if (kind !== 'core' && wasmKernelsName() === null) throw new Error('WebAssembly SIMD is unavailable in this runtime');
+  return new CoreEngine(spec, kind === 'core' ? 'ts' : 'wasm', kind === 'core-wasm-2t' ? 2 : 1);
 }
 
 /** The engine for `choice`; an explicit choice that cannot run is an `UNSUPPORTED` error, never a silent fallback. */

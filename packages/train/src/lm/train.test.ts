@@ -163,6 +163,19 @@ describe('seqlm train', () => {
     });
   }, 180_000);
 
+  it('trains on two threads with core-wasm-2t and records it', async () => {
+    await withTempDir(async (tmp) => {
+      const file = join(tmp, 'tm.txt');
+      writeFileSync(file, readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 30_000));
+      const out = join(tmp, 'run');
+      const r = await runCli(['train', '--corpus-file', file, '--normalization', 'd2l', '--cell', 'gru', '--hidden', '16', '--epochs', '1', '--optimizer', 'adam', '--lr', '0.01', '--backend', 'core-wasm-2t', '--no-export', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/backend core-wasm-(relaxed-)?simd-2-threads/);
+      expect(parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8')).training?.backend).toMatch(/^core-wasm.*-2-threads$/);
+      expect(metrics(out)[0]!.valPerplexity).toBeLessThan(28);
+    });
+  });
+
   it('refuses dropout between layers on core engines with one line', async () => {
     await withTempDir(async (tmp) => {
       const r = await runCli(['train', ...SMALL.slice(0, -2), '--backend', 'core-wasm', '--layers', '2', '--dropout', '0.2', '--epochs', '1', '--out', join(tmp, 'run')]);
@@ -226,7 +239,7 @@ describe('seqlm train', () => {
       [['--hidden', '0'], /--hidden must be a positive integer/],
       [['--lr=-1'], /--lr must be a positive number/],
       [['--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
-      [['--backend', 'gpu'], /--backend must be one of auto, core-wasm, core, tfjs-node, tfjs-wasm, tfjs-cpu, node, wasm, cpu/],
+      [['--backend', 'gpu'], /--backend must be one of auto, core-wasm, core-wasm-2t, core, tfjs-node, tfjs-wasm, tfjs-cpu, node, wasm, cpu/],
       [['--sampling', 'shuffle'], /--sampling must be one of random, sequential/],
       // Sizes that used to end in "internal error: Array buffer allocation failed".
       [['--hidden', '100000000'], /--hidden must be at most 4096 \(got 100000000\)/],

@@ -87,7 +87,7 @@ export const train = defineCommand({
     backend: {
       type: 'string',
       valueName: 'kind',
-      description: `Training engine: ${TRAIN_BACKEND_CHOICES.slice(0, 6).join(' | ')} (auto: tfjs-node, else core-wasm, else tfjs-wasm, else core, else tfjs-cpu; node, wasm, cpu name the tfjs ones)`,
+      description: `Training engine: ${TRAIN_BACKEND_CHOICES.slice(0, 7).join(' | ')} (auto: tfjs-node, else core-wasm, else tfjs-wasm, else core, else tfjs-cpu; core-wasm-2t splits each batch over two threads; node, wasm, cpu name the tfjs ones)`,
       default: 'auto',
     },
     name: { type: 'string', valueName: 'text', description: 'Model name recorded in the manifest (default: <corpus>-<cell>)' },
