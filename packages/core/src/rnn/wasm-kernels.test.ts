@@ -125,5 +125,6 @@ describe('WebAssembly SIMD kernels', () => {
     const out = k.alloc(4);
     expect(() => k.gemmABt(2, 2, 4, W, 0, 4, W, 0, 4, out, 0, 2, false)).toThrow(SeqlmError);
     expect(() => k.alloc(1 << 20)).toThrow(/exhausted/);
+    expect(() => new WasmKernels(2 ** 33)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/cannot reserve 8193 MiB/) }));
   });
 });

@@ -91,7 +91,15 @@ export class WasmKernels implements Kernels {
     if (name === null || compiled == null) throw new SeqlmError('UNSUPPORTED', 'WebAssembly SIMD kernels are unavailable in this runtime');
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
     const pages = Math.max(1, Math.ceil((BASE + bytes) / PAGE));
-    const memory = new api.Memory({ initial: pages, maximum: pages });
+    let memory: WasmMemory;
+    try {
+      // wasm32 addresses at most 65536 pages (4 GiB); the engine may refuse less.
+      if (pages > 65536) throw new RangeError('beyond the 4 GiB of a wasm32 memory');
+      memory = new api.Memory({ initial: pages, maximum: pages });
+    } catch (error) {
+      const mib = Math.ceil((pages * PAGE) / 2 ** 20);
+      throw new SeqlmError('UNSUPPORTED', `cannot reserve ${mib} MiB of WebAssembly memory for this model and batch (${(error as Error).message}); use the TypeScript kernels or a smaller model or batch`, { bytes });
+    }
     const instance = new api.Instance(compiled.module, { env: { memory } });
     this.name = name;
     this.#exports = instance.exports as unknown as KernelExports;
