@@ -114,7 +114,7 @@ mkdirSync(modelsDir, { recursive: true });
 const plot = join(modelsDir, 'timemachine-zipf.svg');
 run('corpus statistics', process.execPath, seqlm(['corpus', 'stats', '--corpus', 'timemachine', '--top', '5', '--plot', plot]), repoRoot, CORPUS_HINT);
 ensureModel('tm-5gram', ['ngram', 'build', '--corpus', 'timemachine', '--order', '5', '--tokenizer', 'char', '--smoothing', 'kn']);
-// About 3 minutes on one core of a 2-core machine (wasm backend): Adam reaches a
+// About 40 s of one core (core-wasm engine; 68 s wall on a busy 2-core machine): Adam reaches a
 // validation perplexity near D2L's 20-epoch SGD run in 5 epochs.
 ensureModel('tm-gru', ['train', '--corpus', 'timemachine', '--cell', 'gru', '--hidden', '256', '--epochs', '5', '--optimizer', 'adam', '--lr', '0.005']);
 // The GRU and the 5-gram interpolated, weights fitted by EM on the held-out 10% (seconds): better than either alone.

@@ -5,9 +5,10 @@
  * The cpu backend is two orders of magnitude slower, so it gets fewer steps.
  */
 import type { BenchRow } from '../../../scripts/bench-kit.ts';
+import { timeSteps } from '../../../scripts/bench-torch.ts';
 import { Rng } from '@seqlm/core/random';
 import type { CellKind } from '@seqlm/core/rnn';
-import { TfRnnModel } from '../src/lm/model.ts';
+import { TfRnnModel, type TfState } from '../src/lm/model.ts';
 import { TfOptimizer } from '../src/lm/optimizer.ts';
 import { disposeState, trainStep } from '../src/lm/train-step.ts';
 import { selectBackend, type BackendKind } from '../src/tfjs/backend.ts';
@@ -17,25 +18,30 @@ const H = 256;
 const B = 32;
 const T = 35;
 
-function tokensPerSecond(cell: CellKind, warmup: number, steps: number): number {
+/** Sorted wall and CPU ms per training step after `warmup` steps. */
+export async function tfjsStepTimes(cell: CellKind, warmup: number, steps: number): Promise<{ wallMs: number[]; cpuMs: number[] }> {
   const model = TfRnnModel.create({ cell, vocabSize: V, hiddenSize: H }, { seed: 0 });
   const optimizer = new TfOptimizer({ kind: 'adam', lr: 0.002 });
   const rng = new Rng(1);
   const tokens = Int32Array.from({ length: B * T }, () => rng.int(V));
   const targets = Int32Array.from({ length: B * T }, () => rng.int(V));
-  let state = null;
-  let start = 0;
-  for (let i = 0; i < warmup + steps; i++) {
-    if (i === warmup) start = performance.now();
-    const r = trainStep(model, optimizer, { tokens, targets, B, T }, state, { clip: 1 });
+  let state: TfState | null = null;
+  try {
+    return await timeSteps(() => {
+      const r = trainStep(model, optimizer, { tokens, targets, B, T }, state, { clip: 1 });
+      disposeState(state);
+      state = r.state;
+    }, steps, warmup);
+  } finally {
     disposeState(state);
-    state = r.state;
+    optimizer.dispose();
+    model.dispose();
   }
-  const seconds = (performance.now() - start) / 1000;
-  disposeState(state);
-  optimizer.dispose();
-  model.dispose();
-  return (steps * B * T) / seconds;
+}
+
+async function tokensPerSecond(cell: CellKind, warmup: number, steps: number): Promise<number> {
+  const { wallMs } = await tfjsStepTimes(cell, warmup, steps);
+  return (steps * B * T) / (wallMs.reduce((a, b) => a + b, 0) / 1000);
 }
 
 export default async (): Promise<BenchRow[]> => {
@@ -47,7 +53,7 @@ export default async (): Promise<BenchRow[]> => {
     if (info === null) continue;
     const slow = kind === 'cpu';
     for (const cell of ['rnn', 'gru', 'lstm'] as const) {
-      const value = tokensPerSecond(cell, slow ? 1 : 3, slow ? 2 : 10);
+      const value = await tokensPerSecond(cell, slow ? 1 : 3, slow ? 2 : 10);
       const isDefault = kind === auto.kind;
       rows.push({
         name: `${cell} train tokens/s (V=${V},H=${H},B=${B},T=${T}) on ${info.label}${isDefault ? ' (default backend)' : ''}`,

@@ -2,7 +2,7 @@ import { SeqlmError } from '../errors/index.ts';
 import type { FloatArray } from './float-array.ts';
 
 /** One strided matrix operand: element (i, k) is `data[offset + i * stride + k]`. */
-function checkOperand(name: string, data: FloatArray, offset: number, stride: number, rows: number, cols: number): void {
+export function checkOperand(name: string, data: FloatArray, offset: number, stride: number, rows: number, cols: number): void {
   if (rows === 0 || cols === 0) return;
   const last = offset + (rows - 1) * stride + cols;
   if (offset < 0 || stride < cols || last > data.length) {

@@ -1,5 +1,7 @@
 export { DTYPES, allocFloat, isDtype, type Dtype, type FloatArray } from './float-array.ts';
 export { gemmABt, transpose, columnSums } from './gemm.ts';
+export { wasmKernelsName } from './wasm-kernels.ts';
+export type { KernelsName } from './kernels.ts';
 export { logSumExp, softmax, logSoftmax, crossEntropy, perplexity } from './softmax.ts';
 export {
   CELL_KINDS,

@@ -1,6 +1,23 @@
 import type { CellKind } from './config.ts';
-import { allocFloat, type Dtype, type FloatArray } from './float-array.ts';
-import { columnSums, gemmABt, transpose } from './gemm.ts';
+import type { FloatArray } from './float-array.ts';
+import type { Kernels } from './kernels.ts';
+
+/**
+ * The weights and weight gradients that one workspace's products read and
+ * write: the layer's own arrays with the TypeScript kernels, or mirrors in
+ * the wasm kernels' memory (copied in before a pass, gradients copied out after).
+ * WxT/WhT are transposed copies [G·H, in] / [G·H, H] so every product reads contiguous rows.
+ */
+export interface LayerWeights {
+  readonly Wx: FloatArray;
+  readonly WxT: FloatArray;
+  readonly Wh: FloatArray;
+  readonly WhT: FloatArray;
+  readonly gWx: FloatArray;
+  readonly gWh: FloatArray;
+  readonly gb: FloatArray;
+  readonly gbhn: FloatArray | null;
+}
 
 /**
  * Activations of one layer over T steps of a batch of B, time-major: row
@@ -22,31 +39,35 @@ export class LayerCache {
   readonly c: FloatArray;
   readonly tanhC: FloatArray;
   readonly c0: FloatArray;
+  /** The kernels that run this workspace's products and own its buffers. */
+  readonly k: Kernels;
+  readonly w: LayerWeights;
   #grad: LayerGradCache | null = null;
-  readonly #dtype: Dtype;
   readonly #sizes: { H: number; GH: number; inSize: number; cell: CellKind; lbr: 0 | 1 };
 
-  constructor(dtype: Dtype, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
+  constructor(k: Kernels, w: LayerWeights, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
     this.B = B;
     this.T = T;
-    this.#dtype = dtype;
+    this.k = k;
+    this.w = w;
     this.#sizes = { H, GH, inSize, cell, lbr };
     const TB = T * B;
-    this.gates = allocFloat(dtype, TB * GH);
-    this.out = allocFloat(dtype, TB * H);
-    this.h0 = allocFloat(dtype, B * H);
-    this.aux = allocFloat(dtype, cell === 'gru' ? TB * H : 0);
+    const alloc = k.alloc;
+    this.gates = alloc(TB * GH);
+    this.out = alloc(TB * H);
+    this.h0 = alloc(B * H);
+    this.aux = alloc(cell === 'gru' ? TB * H : 0);
     const lstm = cell === 'lstm';
-    this.c = allocFloat(dtype, lstm ? TB * H : 0);
-    this.tanhC = allocFloat(dtype, lstm ? TB * H : 0);
-    this.c0 = allocFloat(dtype, lstm ? B * H : 0);
+    this.c = alloc(lstm ? TB * H : 0);
+    this.tanhC = alloc(lstm ? TB * H : 0);
+    this.c0 = alloc(lstm ? B * H : 0);
   }
 
   /** Backward buffers, allocated on the first backward pass only (inference never needs them). */
   get grad(): LayerGradCache {
     if (this.#grad === null) {
       const { H, GH, inSize, cell, lbr } = this.#sizes;
-      this.#grad = new LayerGradCache(this.#dtype, cell, lbr, this.B, this.T, inSize, H, GH);
+      this.#grad = new LayerGradCache(this.k.alloc, cell, lbr, this.B, this.T, inSize, H, GH);
     }
     return this.#grad;
   }
@@ -72,21 +93,21 @@ export class LayerGradCache {
   readonly dc: FloatArray;
   readonly scratch: FloatArray;
 
-  constructor(dtype: Dtype, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
+  constructor(alloc: (length: number) => FloatArray, cell: CellKind, lbr: 0 | 1, B: number, T: number, inSize: number, H: number, GH: number) {
     const TB = T * B;
     const lbr1 = cell === 'gru' && lbr === 1;
-    this.dA = allocFloat(dtype, TB * GH);
-    this.dAT = allocFloat(dtype, TB * GH);
-    this.dHN = allocFloat(dtype, lbr1 ? TB * H : 0);
-    this.dHNT = allocFloat(dtype, lbr1 ? TB * H : 0);
-    this.hPrevT = allocFloat(dtype, TB * H);
-    this.auxT = allocFloat(dtype, cell === 'gru' && lbr === 0 ? TB * H : 0);
-    this.inT = allocFloat(dtype, TB * inSize);
-    this.dOut = allocFloat(dtype, TB * H);
-    this.dhIn = allocFloat(dtype, B * H);
-    this.dh = allocFloat(dtype, B * H);
-    this.dc = allocFloat(dtype, cell === 'lstm' ? B * H : 0);
-    this.scratch = allocFloat(dtype, B * H);
+    this.dA = alloc(TB * GH);
+    this.dAT = alloc(TB * GH);
+    this.dHN = alloc(lbr1 ? TB * H : 0);
+    this.dHNT = alloc(lbr1 ? TB * H : 0);
+    this.hPrevT = alloc(TB * H);
+    this.auxT = alloc(cell === 'gru' && lbr === 0 ? TB * H : 0);
+    this.inT = alloc(TB * inSize);
+    this.dOut = alloc(TB * H);
+    this.dhIn = alloc(B * H);
+    this.dh = alloc(B * H);
+    this.dc = alloc(cell === 'lstm' ? B * H : 0);
+    this.scratch = alloc(B * H);
   }
 }
 
@@ -99,8 +120,8 @@ export class LayerGradCache {
  *      h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃.
  * LSTM [i, f, c̃, o] = [σ, σ, tanh, σ](x_t W_x + h_{t−1} W_h + b),
  *      c_t = f ⊙ c_{t−1} + i ⊙ c̃, h_t = o ⊙ tanh(c_t).
- * The weights are views into the model's named tensors; WxT/WhT are
- * transposed copies [G·H, in] / [G·H, H] so every product reads contiguous rows.
+ * The weights are views into the model's named tensors; the products use
+ * each workspace's LayerWeights.
  */
 export class Layer {
   readonly cell: CellKind;
@@ -116,8 +137,6 @@ export class Layer {
   readonly gWh: FloatArray;
   readonly gb: FloatArray;
   readonly gbhn: FloatArray | null;
-  readonly WxT: FloatArray;
-  readonly WhT: FloatArray;
 
   constructor(
     cell: CellKind,
@@ -140,15 +159,42 @@ export class Layer {
     this.gWh = grads.Wh;
     this.gb = grads.b;
     this.gbhn = grads.bhn;
-    const ctor = weights.Wx instanceof Float64Array ? Float64Array : Float32Array;
-    this.WxT = new ctor(this.Wx.length);
-    this.WhT = new ctor(this.Wh.length);
   }
 
-  /** Recomputes the transposed copies after the weights changed. */
-  refreshTransposes(): void {
-    transpose(this.inSize, this.GH, this.Wx, 0, this.GH, this.WxT, 0, this.inSize);
-    transpose(this.H, this.GH, this.Wh, 0, this.GH, this.WhT, 0, this.H);
+  /**
+   * The weights a workspace on kernels `k` uses: with `shared` (the TypeScript
+   * kernels) the layer's own arrays and one pair of transposes shared by every
+   * workspace, otherwise mirrors allocated by `k`.
+   */
+  weightsFor(k: Kernels, shared: { WxT: FloatArray; WhT: FloatArray } | null): LayerWeights {
+    if (shared !== null) return { Wx: this.Wx, WxT: shared.WxT, Wh: this.Wh, WhT: shared.WhT, gWx: this.gWx, gWh: this.gWh, gb: this.gb, gbhn: this.gbhn };
+    const a = k.alloc;
+    return {
+      Wx: a(this.Wx.length),
+      WxT: a(this.Wx.length),
+      Wh: a(this.Wh.length),
+      WhT: a(this.Wh.length),
+      gWx: a(this.gWx.length),
+      gWh: a(this.gWh.length),
+      gb: a(this.gb.length),
+      gbhn: this.gbhn === null ? null : a(this.gbhn.length),
+    };
+  }
+
+  /** Brings `w` up to date with the weights (copy when mirrored) and recomputes its transposes. */
+  syncWeights(k: Kernels, w: LayerWeights): void {
+    if (w.Wx !== this.Wx) w.Wx.set(this.Wx);
+    if (w.Wh !== this.Wh) w.Wh.set(this.Wh);
+    k.transpose(this.inSize, this.GH, w.Wx, 0, this.GH, w.WxT, 0, this.inSize);
+    k.transpose(this.H, this.GH, w.Wh, 0, this.GH, w.WhT, 0, this.H);
+  }
+
+  /** Copies mirrored gradients back into the model's gradient arrays after a backward pass. */
+  publishGradients(w: LayerWeights): void {
+    if (w.gWx !== this.gWx) this.gWx.set(w.gWx);
+    if (w.gWh !== this.gWh) this.gWh.set(w.gWh);
+    if (w.gb !== this.gb) this.gb.set(w.gb);
+    if (w.gbhn !== null && w.gbhn !== this.gbhn) this.gbhn!.set(w.gbhn);
   }
 
   /** gates = x W_x + b for all T·B rows, x one-hot: a row gather of W_x. */
@@ -168,7 +214,7 @@ export class Layer {
     const { GH, inSize, b } = this;
     const g = cache.gates;
     const rows = cache.T * cache.B;
-    gemmABt(rows, GH, inSize, input, 0, inSize, this.WxT, 0, inSize, g, 0, GH, false);
+    cache.k.gemmABt(rows, GH, inSize, input, 0, inSize, cache.w.WxT, 0, inSize, g, 0, GH, false);
     for (let r = 0; r < rows; r++) {
       const o = r * GH;
       for (let j = 0; j < GH; j++) g[o + j] = g[o + j]! + b[j]!;
@@ -181,89 +227,40 @@ export class Layer {
   }
 
   forwardStep(cache: LayerCache, t: number): void {
-    const { B } = cache;
+    const { B, k, w } = cache;
+    const m = k.cell;
     const { H, GH } = this;
     const g = t * B * GH;
     const ho = t * B * H;
     const hPrev = t === 0 ? cache.h0 : cache.out;
     const hp = t === 0 ? 0 : ho - B * H;
-    const gates = cache.gates;
-    const out = cache.out;
+    const { gates, out } = cache;
     switch (this.cell) {
       case 'rnn': {
-        gemmABt(B, H, H, hPrev, hp, H, this.WhT, 0, H, gates, g, H, true);
-        for (let i = 0; i < B * H; i++) out[ho + i] = Math.tanh(gates[g + i]!);
+        k.gemmABt(B, H, H, hPrev, hp, H, w.WhT, 0, H, gates, g, H, true);
+        m.tanhInto(B * H, gates, g, out, ho);
         return;
       }
       case 'gru': {
         const aux = cache.aux;
         // z and r first: the candidate needs r.
-        gemmABt(B, 2 * H, H, hPrev, hp, H, this.WhT, 0, H, gates, g, GH, true);
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          for (let j = 0; j < 2 * H; j++) gates[o + j] = 1 / (1 + Math.exp(-gates[o + j]!));
-        }
+        k.gemmABt(B, 2 * H, H, hPrev, hp, H, w.WhT, 0, H, gates, g, GH, true);
+        m.sigmoidCols(B, 2 * H, GH, gates, g);
         if (this.lbr === 0) {
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + H;
-            const h = hp + bi * H;
-            const a = ho + bi * H;
-            for (let j = 0; j < H; j++) aux[a + j] = gates[o + j]! * hPrev[h + j]!;
-          }
-          gemmABt(B, H, H, aux, ho, H, this.WhT, 2 * H * H, H, gates, g + 2 * H, GH, true);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + 2 * H;
-            for (let j = 0; j < H; j++) gates[o + j] = Math.tanh(gates[o + j]!);
-          }
+          m.gruResetState(B, H, GH, gates, g, hPrev, hp, aux, ho);
+          k.gemmABt(B, H, H, aux, ho, H, w.WhT, 2 * H * H, H, gates, g + 2 * H, GH, true);
+          m.tanhCols(B, H, GH, gates, g + 2 * H);
         } else {
-          const bhn = this.bhn!;
-          gemmABt(B, H, H, hPrev, hp, H, this.WhT, 2 * H * H, H, aux, ho, H, false);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH;
-            const a = ho + bi * H;
-            for (let j = 0; j < H; j++) {
-              const hn = aux[a + j]! + bhn[j]!;
-              aux[a + j] = hn;
-              gates[o + 2 * H + j] = Math.tanh(gates[o + 2 * H + j]! + gates[o + H + j]! * hn);
-            }
-          }
+          k.gemmABt(B, H, H, hPrev, hp, H, w.WhT, 2 * H * H, H, aux, ho, H, false);
+          m.gruCandidateAfterReset(B, H, GH, gates, g, aux, ho, this.bhn!);
         }
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const a = ho + bi * H;
-          for (let j = 0; j < H; j++) {
-            const z = gates[o + j]!;
-            out[a + j] = z * hPrev[h + j]! + (1 - z) * gates[o + 2 * H + j]!;
-          }
-        }
+        m.gruOutput(B, H, GH, gates, g, hPrev, hp, out, ho);
         return;
       }
       case 'lstm': {
         const cPrev = t === 0 ? cache.c0 : cache.c;
-        const c = cache.c;
-        const tanhC = cache.tanhC;
-        gemmABt(B, GH, H, hPrev, hp, H, this.WhT, 0, H, gates, g, GH, true);
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const a = ho + bi * H;
-          for (let j = 0; j < H; j++) {
-            const ig = 1 / (1 + Math.exp(-gates[o + j]!));
-            const fg = 1 / (1 + Math.exp(-gates[o + H + j]!));
-            const cc = Math.tanh(gates[o + 2 * H + j]!);
-            const og = 1 / (1 + Math.exp(-gates[o + 3 * H + j]!));
-            gates[o + j] = ig;
-            gates[o + H + j] = fg;
-            gates[o + 2 * H + j] = cc;
-            gates[o + 3 * H + j] = og;
-            const ct = fg * cPrev[h + j]! + ig * cc;
-            const tc = Math.tanh(ct);
-            c[a + j] = ct;
-            tanhC[a + j] = tc;
-            out[a + j] = og * tc;
-          }
-        }
+        k.gemmABt(B, GH, H, hPrev, hp, H, w.WhT, 0, H, gates, g, GH, true);
+        m.lstmForward(B, H, gates, g, cPrev, hp, cache.c, cache.tanhC, out, ho);
         return;
       }
     }
@@ -285,30 +282,30 @@ export class Layer {
     if (this.cell === 'lstm') grad.dc.fill(0);
     for (let t = T - 1; t >= 0; t--) {
       const o = t * B * H;
-      for (let i = 0; i < B * H; i++) dhIn[i] = dOut[o + i]! + dh[i]!;
+      cache.k.cell.addInto(B * H, dOut, o, dh, dhIn);
       this.backwardStep(cache, t);
     }
 
     const { dA, dAT, hPrevT } = grad;
-    transpose(TB, GH, dA, 0, GH, dAT, 0, TB);
-    transpose(B, H, cache.h0, 0, H, hPrevT, 0, TB);
-    transpose(TB - B, H, cache.out, 0, H, hPrevT, B, TB);
+    cache.k.transpose(TB, GH, dA, 0, GH, dAT, 0, TB);
+    cache.k.transpose(B, H, cache.h0, 0, H, hPrevT, 0, TB);
+    cache.k.transpose(TB - B, H, cache.out, 0, H, hPrevT, B, TB);
     if (this.cell === 'gru') {
-      gemmABt(H, 2 * H, TB, hPrevT, 0, TB, dAT, 0, TB, this.gWh, 0, GH, false);
+      cache.k.gemmABt(H, 2 * H, TB, hPrevT, 0, TB, dAT, 0, TB, cache.w.gWh, 0, GH, false);
       if (this.lbr === 0) {
-        transpose(TB, H, cache.aux, 0, H, grad.auxT, 0, TB);
-        gemmABt(H, H, TB, grad.auxT, 0, TB, dAT, 2 * H * TB, TB, this.gWh, 2 * H, GH, false);
+        cache.k.transpose(TB, H, cache.aux, 0, H, grad.auxT, 0, TB);
+        cache.k.gemmABt(H, H, TB, grad.auxT, 0, TB, dAT, 2 * H * TB, TB, cache.w.gWh, 2 * H, GH, false);
       } else {
-        transpose(TB, H, grad.dHN, 0, H, grad.dHNT, 0, TB);
-        gemmABt(H, H, TB, hPrevT, 0, TB, grad.dHNT, 0, TB, this.gWh, 2 * H, GH, false);
-        columnSums(TB, H, grad.dHN, 0, H, this.gbhn!, 0, false);
+        cache.k.transpose(TB, H, grad.dHN, 0, H, grad.dHNT, 0, TB);
+        cache.k.gemmABt(H, H, TB, hPrevT, 0, TB, grad.dHNT, 0, TB, cache.w.gWh, 2 * H, GH, false);
+        cache.k.columnSums(TB, H, grad.dHN, 0, H, cache.w.gbhn!, 0, false);
       }
     } else {
-      gemmABt(H, GH, TB, hPrevT, 0, TB, dAT, 0, TB, this.gWh, 0, GH, false);
+      cache.k.gemmABt(H, GH, TB, hPrevT, 0, TB, dAT, 0, TB, cache.w.gWh, 0, GH, false);
     }
-    columnSums(TB, GH, dA, 0, GH, this.gb, 0, false);
+    cache.k.columnSums(TB, GH, dA, 0, GH, cache.w.gb, 0, false);
     if (input === null) {
-      const gWx = this.gWx;
+      const gWx = cache.w.gWx;
       gWx.fill(0);
       for (let r = 0; r < TB; r++) {
         const w = tokens[r]! * GH;
@@ -316,15 +313,16 @@ export class Layer {
         for (let j = 0; j < GH; j++) gWx[w + j] = gWx[w + j]! + dA[o + j]!;
       }
     } else {
-      transpose(TB, inSize, input, 0, inSize, grad.inT, 0, TB);
-      gemmABt(inSize, GH, TB, grad.inT, 0, TB, dAT, 0, TB, this.gWx, 0, GH, false);
+      cache.k.transpose(TB, inSize, input, 0, inSize, grad.inT, 0, TB);
+      cache.k.gemmABt(inSize, GH, TB, grad.inT, 0, TB, dAT, 0, TB, cache.w.gWx, 0, GH, false);
     }
-    if (dInput !== null) gemmABt(TB, inSize, GH, dA, 0, GH, this.Wx, 0, GH, dInput, 0, inSize, false);
+    if (dInput !== null) cache.k.gemmABt(TB, inSize, GH, dA, 0, GH, cache.w.Wx, 0, GH, dInput, 0, inSize, false);
   }
 
   /** One step back: reads ∂L/∂h_t from `dhIn` (and ∂L/∂c_t from `dc`), writes the gate gradients and ∂L/∂h_{t−1} into `dh`. */
   backwardStep(cache: LayerCache, t: number): void {
-    const { B } = cache;
+    const { B, k, w } = cache;
+    const m = k.cell;
     const { H, GH } = this;
     const grad = cache.grad;
     const { dA, dhIn, dh } = grad;
@@ -335,82 +333,28 @@ export class Layer {
     const gates = cache.gates;
     switch (this.cell) {
       case 'rnn': {
-        const out = cache.out;
-        for (let i = 0; i < B * H; i++) {
-          const h = out[ho + i]!;
-          dA[g + i] = dhIn[i]! * (1 - h * h);
-        }
-        gemmABt(B, H, H, dA, g, H, this.Wh, 0, H, dh, 0, H, false);
+        m.rnnBackward(B * H, dhIn, cache.out, ho, dA, g);
+        k.gemmABt(B, H, H, dA, g, H, w.Wh, 0, H, dh, 0, H, false);
         return;
       }
       case 'gru': {
-        const aux = cache.aux;
-        const dHN = grad.dHN;
         const lbr1 = this.lbr === 1;
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const s = bi * H;
-          for (let j = 0; j < H; j++) {
-            const d = dhIn[s + j]!;
-            const z = gates[o + j]!;
-            const n = gates[o + 2 * H + j]!;
-            const dan = d * (1 - z) * (1 - n * n);
-            dA[o + j] = d * (hPrev[h + j]! - n) * z * (1 - z);
-            dA[o + 2 * H + j] = dan;
-            dh[s + j] = d * z;
-            if (lbr1) {
-              const r = gates[o + H + j]!;
-              dA[o + H + j] = dan * aux[ho + s + j]! * r * (1 - r);
-              dHN[ho + s + j] = dan * r;
-            }
-          }
-        }
+        m.gruBackward(B, H, GH, lbr1, gates, g, hPrev, hp, dhIn, dA, dh, cache.aux, grad.dHN, ho);
         if (lbr1) {
-          gemmABt(B, H, H, dHN, ho, H, this.Wh, 2 * H, GH, dh, 0, H, true);
+          k.gemmABt(B, H, H, grad.dHN, ho, H, w.Wh, 2 * H, GH, dh, 0, H, true);
         } else {
           // ∂L/∂(r ⊙ h_{t−1}) = da_h W_hhᵀ splits into the reset gate and the state.
           const drh = grad.scratch;
-          gemmABt(B, H, H, dA, g + 2 * H, GH, this.Wh, 2 * H, GH, drh, 0, H, false);
-          for (let bi = 0; bi < B; bi++) {
-            const o = g + bi * GH + H;
-            const h = hp + bi * H;
-            const s = bi * H;
-            for (let j = 0; j < H; j++) {
-              const r = gates[o + j]!;
-              const d = drh[s + j]!;
-              dA[o + j] = d * hPrev[h + j]! * r * (1 - r);
-              dh[s + j] = dh[s + j]! + d * r;
-            }
-          }
+          k.gemmABt(B, H, H, dA, g + 2 * H, GH, w.Wh, 2 * H, GH, drh, 0, H, false);
+          m.gruBackwardReset(B, H, GH, gates, g, hPrev, hp, drh, dA, dh);
         }
-        gemmABt(B, H, 2 * H, dA, g, GH, this.Wh, 0, GH, dh, 0, H, true);
+        k.gemmABt(B, H, 2 * H, dA, g, GH, w.Wh, 0, GH, dh, 0, H, true);
         return;
       }
       case 'lstm': {
-        const dc = grad.dc;
         const cPrev = t === 0 ? cache.c0 : cache.c;
-        const tanhC = cache.tanhC;
-        for (let bi = 0; bi < B; bi++) {
-          const o = g + bi * GH;
-          const h = hp + bi * H;
-          const s = bi * H;
-          for (let j = 0; j < H; j++) {
-            const d = dhIn[s + j]!;
-            const ig = gates[o + j]!;
-            const fg = gates[o + H + j]!;
-            const cc = gates[o + 2 * H + j]!;
-            const og = gates[o + 3 * H + j]!;
-            const tc = tanhC[ho + s + j]!;
-            const dct = dc[s + j]! + d * og * (1 - tc * tc);
-            dA[o + j] = dct * cc * ig * (1 - ig);
-            dA[o + H + j] = dct * cPrev[h + j]! * fg * (1 - fg);
-            dA[o + 2 * H + j] = dct * ig * (1 - cc * cc);
-            dA[o + 3 * H + j] = d * tc * og * (1 - og);
-            dc[s + j] = dct * fg;
-          }
-        }
-        gemmABt(B, H, GH, dA, g, GH, this.Wh, 0, GH, dh, 0, H, false);
+        m.lstmBackward(B, H, gates, g, cPrev, hp, cache.tanhC, ho, dhIn, grad.dc, dA);
+        k.gemmABt(B, H, GH, dA, g, GH, w.Wh, 0, GH, dh, 0, H, false);
         return;
       }
     }

@@ -100,7 +100,8 @@ describe('RnnModel forward follows the cell equations', () => {
       const expected = referenceLogits(config, params, X, B, T);
       // The float64 model gets the same (float32-representable) weights, so only the arithmetic differs.
       const model64 = RnnModel.fromParameters(config, params, { dtype: 'float64' });
-      for (const [dtype, model] of [['float64', model64], ['float32', model32]] as const) {
+      const wasm32 = RnnModel.fromParameters(config, params, { kernels: 'wasm' });
+      for (const [dtype, model] of [['float64', model64], ['float32', model32], ['float32', wasm32]] as const) {
         const { logits } = model.forward(X, B, T);
         // float64 agrees to rounding; float32 within its precision on O(1) values.
         const digits = dtype === 'float64' ? 12 : 5;

@@ -39,4 +39,19 @@ describe('Adam', () => {
     expect(p.value[0]).toBeCloseTo(afterFirst - (lr * mHat) / (Math.sqrt(vHat) + eps), 12);
     expect(adam.steps).toBe(2);
   });
+
+  it('continues from an exported state exactly as the original does (checkpoint and resume)', () => {
+    const make = (): Trainable => ({ name: 'w', value: Float32Array.from([0.5, -1, 2]), grad: Float32Array.from([0.3, -0.2, 0.9]) });
+    const a = make();
+    const original = new Adam({ lr: 0.05 });
+    original.step([a]);
+    const b: Trainable = { name: 'w', value: Float32Array.from(a.value), grad: Float32Array.from(a.grad) };
+    const resumed = new Adam({ lr: 0.05 });
+    resumed.importState(original.exportState());
+    expect(resumed.steps).toBe(1);
+    original.step([a]);
+    resumed.step([b]);
+    expect(Array.from(b.value)).toEqual(Array.from(a.value));
+    expect(() => resumed.importState({ steps: -1, moments: new Map() })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
 });

@@ -72,6 +72,24 @@ export class Adam implements Optimizer {
     return this.#t;
   }
 
+  /** A copy of the update count and the moments by parameter name, for a checkpoint. */
+  exportState(): { steps: number; moments: Map<string, { m: Float32Array; v: Float32Array }> } {
+    const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+    for (const [name, { m, v }] of this.#moments) moments.set(name, { m: Float32Array.from(m), v: Float32Array.from(v) });
+    return { steps: this.#t, moments };
+  }
+
+  /** Continues from `exportState()`'s output; moments are matched to parameters by name (and length) at the next step. */
+  importState(state: { steps: number; moments: ReadonlyMap<string, { m: ArrayLike<number>; v: ArrayLike<number> }> }): void {
+    if (!Number.isInteger(state.steps) || state.steps < 0) throw new SeqlmError('INVALID_ARGUMENT', `Adam step count must be an integer >= 0, got ${state.steps}`);
+    this.#moments.clear();
+    for (const [name, { m, v }] of state.moments) {
+      if (m.length !== v.length) throw new SeqlmError('SHAPE_MISMATCH', `Adam moments of "${name}" differ in length (${m.length} and ${v.length})`, { name });
+      this.#moments.set(name, { m: Float32Array.from(m), v: Float32Array.from(v) });
+    }
+    this.#t = state.steps;
+  }
+
   step(params: readonly Trainable[]): void {
     this.#t++;
     const { beta1: b1, beta2: b2, eps } = this;

@@ -2,25 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeqlmError } from '@seqlm/core/errors';
 import type { WeightTensor } from '@seqlm/core/manifest';
 
-import { OPTIMIZER_KINDS, type OptimizerKind } from './optimizer-kind.ts';
+import { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions, type OptimizerState } from './optimizer-kind.ts';
 
-export { OPTIMIZER_KINDS, type OptimizerKind };
-
-export interface OptimizerOptions {
-  kind: OptimizerKind;
-  lr: number;
-  /** Adam only; defaults as core's `Adam`: 0.9, 0.999, 1e-8. */
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-}
-
-/** What a checkpoint keeps of an optimiser: the update count and Adam's moments as `m.<param>` / `v.<param>`. */
-export interface OptimizerState {
-  kind: OptimizerKind;
-  steps: number;
-  tensors: Map<string, WeightTensor>;
-}
+export { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions, type OptimizerState };
 
 /**
  * SGD (θ ← θ − η g) or Adam written exactly as core's `Adam` computes it,

@@ -139,6 +139,54 @@ describe('seqlm train', () => {
     });
   }, 600_000); // 16 s on a shared machine, 28 s beside two CPU-bound processes
 
+  it('trains on core-wasm (auto picks it without tfjs-node), records it, and resumes after SIGKILL bit-identically', async () => {
+    await withTempDir(async (tmp) => {
+      const straight = join(tmp, 'straight');
+      const killed = join(tmp, 'killed');
+      const file = join(tmp, 'tm.txt');
+      writeFileSync(file, readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 60_000));
+      const args = ['--corpus-file', file, '--normalization', 'd2l', '--cell', 'lstm', '--hidden', '32', '--epochs', '2', '--seed', '5', '--optimizer', 'adam', '--lr', '0.01', '--no-export'];
+      const first = await runCli(['train', ...args, '--backend', 'auto', '--out', straight]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toMatch(/backend core-wasm-(relaxed-)?simd \(tfjs-node unavailable: /);
+      const manifest = parseManifest(readFileSync(join(straight, 'manifest.json'), 'utf8'));
+      expect(manifest.training?.backend).toMatch(/^core-wasm/);
+      const history = metrics(straight);
+      expect(history[1]!.valPerplexity).toBeLessThan(history[0]!.valPerplexity);
+      expect(history[1]!.valPerplexity).toBeLessThan(20);
+
+      const exit = await runAndKillAfterFirstCheckpoint(['train', ...args, '--backend', 'core-wasm', '--out', killed], killed);
+      expect(exit.signal).toBe('SIGKILL');
+      const resumed = await runCli(['train', ...args, '--backend', 'core-wasm', '--out', killed, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain('resuming after epoch 1');
+      const a = readWeights(join(straight, 'weights.bin'));
+      const b = readWeights(join(killed, 'weights.bin'));
+      for (const [name, data] of a) expect(Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.from(b.get(name)!.buffer, b.get(name)!.byteOffset, b.get(name)!.byteLength)), name).toBe(0);
+    });
+  }, 180_000);
+
+  it('trains on two threads with core-wasm-2t and records it', async () => {
+    await withTempDir(async (tmp) => {
+      const file = join(tmp, 'tm.txt');
+      writeFileSync(file, readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 30_000));
+      const out = join(tmp, 'run');
+      const r = await runCli(['train', '--corpus-file', file, '--normalization', 'd2l', '--cell', 'gru', '--hidden', '16', '--epochs', '1', '--optimizer', 'adam', '--lr', '0.01', '--backend', 'core-wasm-2t', '--no-export', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/backend core-wasm-(relaxed-)?simd-2-threads/);
+      expect(parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8')).training?.backend).toMatch(/^core-wasm.*-2-threads$/);
+      expect(metrics(out)[0]!.valPerplexity).toBeLessThan(28);
+    });
+  });
+
+  it('refuses dropout between layers on core engines with one line', async () => {
+    await withTempDir(async (tmp) => {
+      const r = await runCli(['train', ...SMALL.slice(0, -2), '--backend', 'core-wasm', '--layers', '2', '--dropout', '0.2', '--epochs', '1', '--out', join(tmp, 'run')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(/cannot train on backend "core-wasm" \(core-wasm: core training has no dropout between layers\)/);
+    });
+  });
+
   it('refuses to resume on another corpus, tokenizer, normalisation or validation split with one line naming it', async () => {
     await withTempDir(async (tmp) => {
       const text = readFileSync(join(dataDir, 'timemachine.txt'), 'utf8').slice(0, 20_000);
@@ -194,7 +242,7 @@ describe('seqlm train', () => {
       [['--hidden', '0'], /--hidden must be a positive integer/],
       [['--lr=-1'], /--lr must be a positive number/],
       [['--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
-      [['--backend', 'gpu'], /--backend must be one of auto, node, wasm, cpu/],
+      [['--backend', 'gpu'], /--backend must be one of auto, core-wasm, core-wasm-2t, core, tfjs-node, tfjs-wasm, tfjs-cpu, node, wasm, cpu/],
       [['--sampling', 'shuffle'], /--sampling must be one of random, sequential/],
       // Sizes that used to end in "internal error: Array buffer allocation failed".
       [['--hidden', '100000000'], /--hidden must be at most 4096 \(got 100000000\)/],

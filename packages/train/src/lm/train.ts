@@ -2,15 +2,13 @@ import { SeqBatcher, type BatchSampling } from '@seqlm/core/data';
 import { SeqlmError } from '@seqlm/core/errors';
 import type { WeightTensor } from '@seqlm/core/manifest';
 import { Rng } from '@seqlm/core/random';
-import type { CellKind } from '@seqlm/core/rnn';
+import type { CellKind, RnnConfig } from '@seqlm/core/rnn';
 import { saveCheckpoint, withPrefix, type Checkpoint, type CheckpointData, type CheckpointMeta } from './checkpoint.ts';
 import type { TextCorpus } from './data.ts';
-import { evaluatePerplexity } from './evaluate.ts';
-import { TfRnnModel, timeMajor, type TfState } from './model.ts';
-import { TfOptimizer } from './optimizer.ts';
+import type { EngineSpec, LmEngine } from './engine-contract.ts';
+import { TfEngine } from './engine.ts';
 import type { OptimizerKind } from './optimizer-kind.ts';
 import type { TrainedModel, TrainingModel } from './trained-model.ts';
-import { disposeState, trainStep } from './train-step.ts';
 
 /** Everything that decides a run's numbers; stored in checkpoints so `--resume` continues the same run. */
 export interface LmTrainConfig {
@@ -93,8 +91,10 @@ export interface TrainRunOptions {
   checkpointDir: string | null;
   /** A checkpoint to continue from (its config must equal `config` apart from `epochs`). */
   resume?: Checkpoint<LmTrainConfig, EpochMetrics> | null;
-  /** Recorded in checkpoints. */
-  backend: string;
+  /** The engine to train, built from `engineSpec(config, corpus)`; default TensorFlow.js on its current backend. It is disposed with the result. */
+  engine?: LmEngine;
+  /** Recorded in checkpoints; default the engine's label. */
+  backend?: string;
   hooks?: TrainHooks;
 }
 
@@ -154,8 +154,20 @@ function diverged(epoch: number, checkpointDir: string | null, detail: string): 
   return new SeqlmError('NON_FINITE', `training diverged at epoch ${epoch + 1}, ${detail}; ${kept}. Try a lower --lr or --clip.`, { epoch: epoch + 1 });
 }
 
-function snapshot(model: TfRnnModel): Map<string, WeightTensor> {
+function snapshot(model: LmEngine): Map<string, WeightTensor> {
   return model.parameters();
+}
+
+/** What every engine builds its model and optimizer from: core's config, seed and N(0, σ²) initialisation. */
+export function engineSpec(config: LmTrainConfig, corpus: Pick<TextCorpus, 'vocab'>): EngineSpec {
+  const model: RnnConfig = {
+    cell: config.cell,
+    vocabSize: corpus.vocab.size,
+    hiddenSize: config.hiddenSize,
+    numLayers: config.numLayers,
+    embeddingSize: config.embeddingSize,
+  };
+  return { model, seed: config.seed, init: { scheme: 'normal', scale: config.initScale }, optimizer: { kind: config.optimizer, lr: config.lr } };
 }
 
 function prefixed(prefix: string, tensors: ReadonlyMap<string, WeightTensor>): [string, WeightTensor][] {
@@ -175,16 +187,9 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
   const data = checkpointData(corpus);
   // Before any tensor exists: a mismatch would otherwise surface as a shape error, or not at all.
   if (resume) assertResumable(resume.meta, corpus, config);
-  const modelConfig = {
-    cell: config.cell,
-    vocabSize: corpus.vocab.size,
-    hiddenSize: config.hiddenSize,
-    numLayers: config.numLayers,
-    embeddingSize: config.embeddingSize,
-  };
   const batcher = new SeqBatcher(corpus.train, { batchSize: config.batchSize, numSteps: config.numSteps, sampling: config.sampling });
-  const model = TfRnnModel.create(modelConfig, { seed: config.seed, init: { scheme: 'normal', scale: config.initScale } });
-  const optimizer = new TfOptimizer({ kind: config.optimizer, lr: config.lr });
+  const model = options.engine ?? new TfEngine(engineSpec(config, corpus), options.backend ?? 'tfjs');
+  const backend = options.backend ?? model.label;
   let rng = new Rng(config.seed);
   let history: EpochMetrics[] = [];
   let best: TrainResult['best'] = null;
@@ -195,7 +200,7 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
 
   if (resume) {
     model.assign(withPrefix(resume.tensors, 'param'));
-    optimizer.load({ kind: resume.meta.optimizer.kind as OptimizerKind, steps: resume.meta.optimizer.steps, tensors: withPrefix(resume.tensors, 'opt') });
+    model.loadOptimizer({ kind: resume.meta.optimizer.kind as OptimizerKind, steps: resume.meta.optimizer.steps, tensors: withPrefix(resume.tensors, 'opt') });
     rng = Rng.fromState(resume.meta.rngState);
     history = [...resume.meta.history];
     best = resume.meta.best;
@@ -219,23 +224,16 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
       }
       const epochStart = performance.now();
       const plan = batcher.epoch({ seed: config.seed, epoch });
-      let state: TfState | null = null;
+      model.resetState();
       let lossSum = 0;
       let normSum = 0;
       let batchIndex = 0;
       for (const batch of plan) {
         const B = batch.batchSize;
         const T = batch.numSteps;
-        const tokens = timeMajor(batch.X, B, T);
-        const targets = timeMajor(batch.Y, B, T);
-        const step = trainStep(model, optimizer, { tokens, targets, B, T }, state, { clip: config.clip, dropout: config.dropout, rng });
-        disposeState(state);
-        state = step.state;
-        if (config.sampling === 'random') {
-          // Random sampling: neighbouring batches are not adjacent text, so every batch starts from zeros.
-          disposeState(state);
-          state = null;
-        }
+        const step = await model.step(batch, { clip: config.clip, dropout: config.dropout, rng });
+        // Random sampling: neighbouring batches are not adjacent text, so every batch starts from zeros.
+        if (config.sampling === 'random') model.resetState();
         if (!step.finite) throw diverged(epoch, checkpointDir, `batch ${batchIndex + 1}: the loss is ${step.loss} (gradient norm ${step.gradNorm})`);
         lossSum += step.loss;
         normSum += step.gradNorm;
@@ -248,9 +246,9 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
         // Lets stderr drain (the progress bar) and signals arrive between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      disposeState(state);
+      model.resetState();
 
-      const val = evaluatePerplexity(model, corpus.val, config.batchSize, config.numSteps);
+      const val = model.evaluate(corpus.val, config.batchSize, config.numSteps);
       const seconds = (performance.now() - epochStart) / 1000;
       const tokens = plan.numBatches * config.batchSize * config.numSteps;
       const trainLoss = lossSum / plan.numBatches;
@@ -277,7 +275,7 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
       }
       await hooks.onEpoch?.(metrics);
       if (checkpointDir !== null) {
-        const opt = optimizer.state();
+        const opt = model.optimizerState();
         const tensors = new Map<string, WeightTensor>([...prefixed('param', snapshot(model)), ...prefixed('opt', opt.tensors), ...prefixed('best', bestWeights!)]);
         await saveCheckpoint(
           checkpointDir,
@@ -290,7 +288,7 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
             badEpochs,
             rngState: rng.state,
             optimizer: { kind: opt.kind, steps: opt.steps },
-            backend: options.backend,
+            backend,
             wallTimeSeconds: elapsed(),
           },
           tensors,
@@ -304,7 +302,5 @@ export async function trainLanguageModel(options: TrainRunOptions): Promise<Trai
   } catch (error) {
     model.dispose();
     throw error;
-  } finally {
-    optimizer.dispose();
   }
 }

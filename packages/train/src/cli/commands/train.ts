@@ -15,10 +15,10 @@ import { prepareText } from '../../lm/data.ts';
 import { OPTIMIZER_KINDS } from '../../lm/optimizer.ts';
 import { perplexityChartSpec } from '../../lm/perplexity-chart.ts';
 import { ProgressReporter, type ProgressSink } from '../../lm/progress.ts';
-import { assertResumable, DEFAULT_LR, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { assertResumable, DEFAULT_LR, engineSpec, LM_DEFAULTS, trainLanguageModel, type EpochMetrics, type LmTrainConfig } from '../../lm/train.ts';
+import { selectTrainEngine, TRAIN_BACKEND_CHOICES } from '../../lm/train-backend.ts';
 import { skippedRuntimesLine } from '../../onnx/verify.ts';
 import { renderSvg } from '../../plot/index.ts';
-import { BACKEND_CHOICES, selectBackend } from '../../tfjs/backend.ts';
 import { CORPUS_OPTIONS, corpusChoice, loadCorpusChoice } from '../corpus-flags.ts';
 import { defineCommand } from '../command.ts';
 import { atMost, choice, positiveInt, usageError } from '../flags.ts';
@@ -75,7 +75,7 @@ export function nonNegativeInt(name: string, raw: string | undefined, fallback: 
 
 export const train = defineCommand({
   name: 'train',
-  summary: 'Train an RNN, GRU or LSTM language model with TensorFlow.js (checkpoints, resume, early stopping)',
+  summary: 'Train an RNN, GRU or LSTM language model on core\'s WebAssembly SIMD kernels or TensorFlow.js (checkpoints, resume, early stopping)',
   description:
     'Trains a character- or word-level language model on the first 90% of a corpus and reports train and validation perplexity after every epoch (D2L 9.5, 10.1-10.3). ' +
     'Batches come from D2L\'s sequential iterator (state carried and detached across batches) or its random one (state reset each batch); gradients are clipped to global norm --clip. ' +
@@ -83,7 +83,8 @@ export const train = defineCommand({
     'The result is <out>/weights.bin (the core weights container) with manifest.json, metrics.jsonl (one JSON line per epoch) and perplexity.svg. ' +
     'The best epoch\'s weights are then exported to <out>/model.onnx, as `seqlm export` does, once onnxruntime reproduces core and TensorFlow.js within 1e-4 ' +
     '(--no-export skips it; a failed check exits 1 with the differences and keeps weights.bin, manifest.json and the checkpoint). ' +
-    'TensorFlow.js runs on tfjs-node when its native binding loads, else wasm (SIMD), else cpu; the backend used is printed and recorded in the manifest. ' +
+    'The engine (--backend) is tfjs-node when its native binding loads, else core\'s own BPTT on WebAssembly SIMD (core-wasm), else TensorFlow.js wasm, else core in TypeScript, else TensorFlow.js cpu; ' +
+    'the one used is printed and recorded in the manifest, and a checkpoint from one resumes on any other. ' +
     `Sizes are bounded so a run fits in memory: --hidden and --embedding at most ${LIMITS.hidden}, --layers at most ${LIMITS.layers}, and ${LIMITS.parameters} parameters in all.`,
   options: {
     ...CORPUS_OPTIONS,
@@ -107,7 +108,12 @@ export const train = defineCommand({
     patience: { type: 'string', valueName: 'n', description: 'Stop after n epochs without a better validation perplexity (default: never stop early)' },
     'init-scale': { type: 'string', valueName: 'sigma', description: 'Weights start as N(0, sigma^2)', default: String(LM_DEFAULTS.initScale) },
     seed: { type: 'string', valueName: 'n', description: 'Seed of initialisation, batching and dropout', default: String(LM_DEFAULTS.seed) },
-    backend: { type: 'string', valueName: 'kind', description: `TensorFlow.js backend: ${BACKEND_CHOICES.join(' | ')} (auto: node, else wasm, else cpu)`, default: 'auto' },
+    backend: {
+      type: 'string',
+      valueName: 'kind',
+      description: `Training engine: ${TRAIN_BACKEND_CHOICES.slice(0, 7).join(' | ')} (auto: tfjs-node, else core-wasm, else tfjs-wasm, else core, else tfjs-cpu; core-wasm-2t splits each batch over two threads; node, wasm, cpu name the tfjs ones)`,
+      default: 'auto',
+    },
     name: { type: 'string', valueName: 'text', description: 'Model name recorded in the manifest (default: <corpus>-<cell>)' },
     'no-export': { type: 'boolean', description: 'Do not export model.onnx at the end (run `seqlm export <out>` later)' },
   },
@@ -141,7 +147,7 @@ export const train = defineCommand({
       initScale: positiveNumber('init-scale', values['init-scale'], LM_DEFAULTS.initScale),
     };
     const valFraction = numberInInterval('val-fraction', values['val-fraction'], VAL_FRACTION, 0.1);
-    const backendChoice = choice('backend', values.backend, BACKEND_CHOICES, 'auto');
+    const backendChoice = choice('backend', values.backend, TRAIN_BACKEND_CHOICES, 'auto');
 
     const out = resolve(io.cwd, values.out);
     const checkpointDir = join(out, 'checkpoint');
@@ -162,9 +168,10 @@ export const train = defineCommand({
     // Checked here as well as in trainLanguageModel so the refusal is the only line printed.
     if (resume) assertResumable(resume.meta, corpus, config);
 
-    const backend = await selectBackend(backendChoice);
+    const { engine, skipped } = await selectTrainEngine(backendChoice, engineSpec(config, corpus), { dropout: config.dropout });
+    const backend = { label: engine.label };
     const progress = new ProgressReporter(io.stderr as ProgressSink);
-    const fallbacks = backend.skipped.map((s) => `${s.kind} unavailable: ${s.reason}`).join('; ');
+    const fallbacks = skipped.map((s) => `${s.kind} unavailable: ${s.reason}`).join('; ');
     progress.line(`seqlm: backend ${backend.label}${fallbacks === '' ? '' : ` (${fallbacks})`}`);
     progress.line(
       `seqlm: ${loaded.name}: ${corpus.ids.length} ${tokenizer} tokens, vocab ${corpus.vocab.size}, ${corpus.train.length} train / ${corpus.val.length} validation; ` +
@@ -183,12 +190,13 @@ export const train = defineCommand({
         config,
         checkpointDir,
         resume,
-        backend: backend.label,
+        engine,
         hooks: {
           onBatch: (p) => progress.batch(p),
           onEpoch: async (m) => {
             progress.epoch(m, config.epochs);
-            await appendFile(metricsPath, `${JSON.stringify(m)}\n`);
+            await appendFile(metricsPath, `${JSON.stringify(m)}
+`);
           },
         },
       });
