@@ -11,6 +11,11 @@ import type { LanguageModel } from '@seqlm/core/lm';
 import { getTokenizer, normalize } from '@seqlm/core/text';
 import { benchDataDir, repoRoot, type BenchRow } from '../../../scripts/bench-kit.ts';
 import { loadCorpus } from '../src/corpus/index.ts';
+import { Rng } from '@seqlm/core/random';
+import { sampleToken } from '@seqlm/core/sampling';
+import { UNK_ID } from '@seqlm/core/vocab';
+import { readFileSync } from 'node:fs';
+import { createSession } from '../src/onnx/runtime.ts';
 import { loadModelDir } from '../src/runtime/index.ts';
 
 const MODELS = ['tm-gru', 'tm-5gram', 'tm-mix'] as const;
@@ -66,5 +71,60 @@ export default async (): Promise<BenchRow[]> => {
       note: 'LanguageModel.generate: cursor feed + sampling, median of 3',
     });
   }
+  rows.push(...(await layerOverhead(join(repoRoot, 'models', 'tm-gru'))));
   return rows;
 };
+
+/**
+ * What core's runtime layer adds per generated token over driving the same
+ * onnxruntime-web session by hand (feeds, state carried, sampleToken), timed
+ * alternately in one process so machine load affects both alike.
+ */
+async function layerOverhead(dir: string): Promise<BenchRow[]> {
+  const model = await loadModelDir(dir, { runtime: 'web' });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const session = await createSession('web', new Uint8Array(readFileSync(join(dir, 'model.onnx'))));
+  const H = manifest.architecture.hiddenSize as number;
+  const L = manifest.architecture.numLayers as number;
+  const V = manifest.architecture.vocabSize as number;
+  const prompt = model.encodePrefix('the time traveller ').ids;
+  const N = 200;
+  const raw = async (seed: number): Promise<number> => {
+    const start = performance.now();
+    const rng = new Rng(seed);
+    let out = await session.run({ ids: { dtype: 'int32', data: prompt, dims: [1, prompt.length] }, h0: { dtype: 'float32', data: new Float32Array(L * H), dims: [L, 1, H] } });
+    let logits = (out.logits as { data: Float32Array }).data.subarray((prompt.length - 1) * V);
+    for (let i = 0; i < N; i++) {
+      const id = sampleToken(logits, { temperature: 1, excludeIds: [UNK_ID] }, rng);
+      if (i + 1 === N) break;
+      out = await session.run({ ids: { dtype: 'int32', data: Int32Array.of(id), dims: [1, 1] }, h0: { dtype: 'float32', data: (out.hT as { data: Float32Array }).data, dims: [L, 1, H] } });
+      logits = (out.logits as { data: Float32Array }).data;
+    }
+    return (performance.now() - start) / N;
+  };
+  const layered = async (seed: number): Promise<number> => {
+    const start = performance.now();
+    let n = 0;
+    for await (const _ of model.generate(prompt, { maxTokens: N, seed })) n++;
+    return (performance.now() - start) / n;
+  };
+  await raw(0);
+  await layered(0);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 1; i <= 7; i++) {
+    a.push(await raw(i));
+    b.push(await layered(i));
+  }
+  const median = (x: number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)] as number;
+  return [
+    { name: 'generate per token, tm-gru on onnxruntime-web in Node, raw session loop', value: median(a), unit: 'ms/token', note: 'prompt run, then T=1 runs with the state carried and sampleToken: no runtime layer' },
+    {
+      name: 'generate per token, tm-gru through core\'s runtime (LanguageModel.generate) / raw loop',
+      value: median(b) / median(a),
+      unit: '×',
+      goal: { op: '<=', value: 1.05 },
+      note: `${median(b).toFixed(4)} ms/token through the runtime; medians of 7 alternating runs of ${N} tokens`,
+    },
+  ];
+}
