@@ -161,9 +161,20 @@ export class InsideView {
       button.addEventListener('click', show);
       return button;
     });
+    // Characters of one word stay on one line: a word broken across lines is hard to read.
+    let word: HTMLElement | null = null;
     buttons.forEach((b, i) => {
       if (i > 0 && separator) group.append(separator);
-      group.append(b);
+      if (tokens[i] === ' ' || separator) {
+        word = null;
+        group.append(b);
+        return;
+      }
+      if (word === null) {
+        word = el('span', { class: 'word' });
+        group.append(word);
+      }
+      word.append(b);
     });
     c.view.replaceChildren(group);
     c.detail.textContent = 'Hover, tap or focus a character (arrow keys move) to read the unit’s value there.';
