@@ -259,6 +259,22 @@ describe('two models side by side', () => {
   }
 });
 
+describe('what the lower views cost a visit', () => {
+  it('fills them at once beside a neural model, but an n-gram visit downloads no wasm until the reader scrolls to them', async () => {
+    const p = await newPage();
+    const from = server.log.length;
+    await openPage(p, `${server.url}?model=ngram-char3`);
+    // Everything the page does on its own is done once it is ready offline.
+    await p.waitForSelector('body[data-offline="ready"]');
+    expect(server.log.slice(from).filter((e) => e.path.endsWith('.wasm') || e.path.endsWith('.onnx'))).toEqual([]);
+    expect(await p.getAttribute('#inside-view', 'data-state')).toBeNull();
+    await p.locator('#inside-view').scrollIntoViewIfNeeded();
+    await p.waitForSelector('#inside-view[data-model="gru-tiny"][data-state="done"] #inside-text-view .tok');
+    await p.waitForSelector('#compare-bars-b[data-model="gru-tiny"]');
+    expect(server.log.slice(from).some((e) => e.path.endsWith('.wasm'))).toBe(true);
+  });
+});
+
 describe('the page', () => {
   it('raised no uncaught errors', () => {
     expect(pageErrors).toEqual([]);
