@@ -124,7 +124,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
   async hiddenStates(ids: Int32Array): Promise<HiddenStates> {
     const spec = this.#io.hidden;
     if (spec === undefined) {
-      throw new SeqlmError('UNSUPPORTED', 'this model was exported before ONNX graphs returned their hidden states: export it again (seqlm export, or npm start after deleting it) to look inside');
+      throw new SeqlmError('UNSUPPORTED', 'this model was exported before ONNX graphs returned their hidden states: export it again from its weights to look inside (`seqlm export <model-dir>`, about a second)');
     }
     const { outputs } = await this.run(ids, null);
     const t = outputs[spec.name];
