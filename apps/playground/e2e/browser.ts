@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifactsDir } from './site.ts';
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -12,6 +12,15 @@ export const PHONE = { width: 390, height: 844 };
 export async function openPage(p: Page, url: string): Promise<void> {
   await p.goto(url);
   await p.waitForSelector('body[data-loaded="true"]');
+}
+
+/** A page in a fresh context of its own (kept in `contexts` to close), its uncaught errors collected in `errors`. */
+export async function newPageIn(browser: Browser, contexts: BrowserContext[], errors: string[], options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return page;
 }
 
 export async function openModel(p: Page, siteUrl: string, id: string): Promise<void> {

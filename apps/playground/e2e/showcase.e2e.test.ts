@@ -15,7 +15,7 @@ import { encodePrefix } from '@seqlm/core/vocab';
 import { describeNormalization } from '../src/ui/normalization-note.ts';
 import { appDir, artifactsDir, chromiumArgs, chromiumPath, fixturesDir, prepareSite, repoRoot, type Site } from './site.ts';
 import { serveStatic, type StaticServer } from '../scripts/static-server.ts';
-import { DESKTOP, PHONE, axeViolations, openModel, openPage, shot } from './browser.ts';
+import { DESKTOP, PHONE, axeViolations, newPageIn, openModel, openPage, shot } from './browser.ts';
 import { referenceModel, type ReferenceModel } from './reference.ts';
 
 let site: Site;
@@ -28,13 +28,7 @@ let gru: ReferenceModel;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
-async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  return page;
-}
+const newPage = (options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => newPageIn(browser, contexts, pageErrors, options);
 
 const sizes = [
   { name: 'desktop', viewport: DESKTOP, options: {} },

@@ -3,7 +3,8 @@
  * browser tests and the benchmark need beside the bundled fixtures: a char
  * trigram trained here with @seqlm/core (with corpus statistics, so the corpus
  * view has something to plot), a copy of gru-tiny whose ONNX file has one byte
- * flipped, and one whose manifest has an unknown schema version.
+ * flipped, one whose manifest has an unknown schema version, and one whose
+ * manifest predates the graph's hidden-states output.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,8 +116,16 @@ export function prepareSite(options: SiteOptions = {}): Site {
   m.schemaVersion = 99;
   writeFileSync(join(badManifest, 'manifest.json'), JSON.stringify(m));
 
+  // A model exported before graphs returned their hidden states: the manifest's contract has no `hidden`.
+  const oldExport = join(models, 'gru-old-export');
+  cpSync(join(fixturesDir, 'gru-tiny'), oldExport, { recursive: true });
+  const old = JSON.parse(readFileSync(join(oldExport, 'manifest.json'), 'utf8'));
+  delete old.onnx.io.hidden;
+  old.onnx.outputs = old.onnx.outputs.filter((o: { name: string }) => o.name !== 'hidden');
+  writeFileSync(join(oldExport, 'manifest.json'), serializeManifest(parseManifest(old)));
+
   const catalog = parseCatalog(JSON.parse(readFileSync(join(models, 'index.json'), 'utf8')));
-  for (const id of ['ngram-char3', 'gru-corrupt', 'gru-bad-manifest']) {
+  for (const id of ['ngram-char3', 'gru-corrupt', 'gru-bad-manifest', 'gru-old-export']) {
     catalog.models.push(catalogEntry(id, JSON.parse(readFileSync(join(models, id, 'manifest.json'), 'utf8'))));
   }
   writeFileSync(join(models, 'index.json'), JSON.stringify(catalog));

@@ -7,7 +7,9 @@ import { showError } from './ui/errors.ts';
 import { fillPicker, showManifest } from './ui/picker.ts';
 import { NextTokenView } from './ui/next-token.ts';
 import { GenerateView } from './ui/generate.ts';
-import { ScoreView } from './ui/score.ts';
+import { ScoreView, fillLegend } from './ui/score.ts';
+import { CompareView } from './ui/compare.ts';
+import { InsideView } from './ui/inside.ts';
 import { showCorpus } from './ui/corpus.ts';
 import { SeriesView } from './ui/series.ts';
 import { LoadProgress } from './ui/progress.ts';
@@ -90,9 +92,36 @@ const generate = new GenerateView(
     stop: byId('gen-stop'),
     output: byId('gen-output'),
     meta: byId('gen-meta'),
+    detail: byId('gen-detail'),
     error: byId('gen-error'),
   },
   () => saveUrl(),
+);
+fillLegend(byId('gen-legend'));
+const comparePanel = (side: 'a' | 'b') => ({
+  picker: byId<HTMLSelectElement>(`compare-model-${side}`),
+  bars: byId<HTMLOListElement>(`compare-bars-${side}`),
+  note: byId(`compare-note-${side}`),
+  summary: byId(`compare-summary-${side}`),
+  error: byId(`compare-error-${side}`),
+});
+const compare = new CompareView(prefix, [comparePanel('a'), comparePanel('b')], (id) => store.get(id));
+const inside = new InsideView(
+  {
+    section: byId('inside-view'),
+    form: byId('inside-form'),
+    text: byId('inside-text'),
+    model: byId('inside-model'),
+    feature: byId('inside-feature'),
+    unit: byId('inside-unit'),
+    unitsLabel: byId('inside-units-label'),
+    units: byId('inside-units'),
+    legend: byId('inside-legend'),
+    view: byId('inside-text-view'),
+    detail: byId('inside-detail'),
+    error: byId('inside-error'),
+  },
+  (id) => store.get(id),
 );
 const score = new ScoreView(
   {
@@ -249,6 +278,7 @@ async function start(): Promise<void> {
   // An n-gram table needs no WebAssembly: it answers while the neural model's runtime and weights download.
   const standIn = isNeuralKind(target.kind) ? catalog.models.find((m) => m.kind === 'ngram') : undefined;
   score.setCatalog(catalog, target.id);
+  inside.setCatalog(catalog, target.id);
   urlModel = target.id;
   select.addEventListener('change', () => {
     userChose = true;
@@ -302,9 +332,35 @@ async function start(): Promise<void> {
     }
   }
   await arrival;
+  await startLowerViews();
   performance.mark('seqlm:all-ready');
   document.body.dataset.loaded = 'true';
   prepareOffline(base);
+}
+
+/**
+ * The comparison (an n-gram beside the neural model) and the look inside the
+ * neural model. When the page shows a neural model both are already loaded and
+ * the views fill at once; a visit that stayed with an n-gram downloads nothing
+ * more until the reader scrolls to them.
+ */
+async function startLowerViews(): Promise<void> {
+  const shown = current?.type === 'language' ? current.model.id : '';
+  const shownNeural = catalog.models.find((m) => m.id === shown && isNeuralKind(m.kind));
+  const neural = shownNeural ?? catalog.models.find((m) => isNeuralKind(m.kind));
+  const counting = catalog.models.find((m) => m.kind === 'ngram');
+  const left = counting?.id ?? catalog.models[0]!.id;
+  const right = neural?.id ?? catalog.models.find((m) => m.id !== left && m.kind !== 'ts-mlp')?.id ?? left;
+  if (neural !== undefined) byId<HTMLSelectElement>('inside-model').value = neural.id;
+  const fill = () => Promise.all([compare.setCatalog(catalog, left, right), inside.refresh()]).then(() => undefined);
+  if (shownNeural !== undefined || !('IntersectionObserver' in globalThis)) return fill();
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    void fill();
+  });
+  observer.observe(byId('compare-view'));
+  observer.observe(byId('inside-view'));
 }
 
 let firstMarked = false;
@@ -314,4 +370,5 @@ function markFirstModel(): void {
   performance.mark('seqlm:model-ready');
 }
 
-void start();
+// The arrival is over however it ended (no models bundled, a list that failed): tests and the benchmark wait for this.
+void start().finally(() => (document.body.dataset.loaded = 'true'));

@@ -36,3 +36,29 @@ export function formatBytes(bytes: number): string {
 export function yieldToBrowser(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * One tab stop for a row of token buttons (roving tabindex): arrow keys, Home
+ * and End move focus among the `selector` matches inside `container`, read at
+ * each key press so buttons may be appended while it is in use (streamed text).
+ */
+export function rovingFocus(container: HTMLElement, selector: string): void {
+  container.addEventListener('keydown', (event) => {
+    const buttons = [...container.querySelectorAll<HTMLElement>(selector)];
+    const i = buttons.indexOf(event.target as HTMLElement);
+    if (i < 0) return;
+    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = buttons[Math.max(0, Math.min(buttons.length - 1, next))]!;
+    buttons[i]!.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  });
+}
+
+/** Marks `button` as the one whose value is shown (aria-pressed), clearing the others in `container`. */
+export function pressOnly(container: HTMLElement, button: HTMLElement): void {
+  for (const b of container.querySelectorAll<HTMLElement>('[aria-pressed="true"]')) b.setAttribute('aria-pressed', 'false');
+  button.setAttribute('aria-pressed', 'true');
+}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core/errors';
-import { generateTokens, type StepModel } from '@seqlm/core/sampling';
+import { generateTokens, logSoftmax, type StepModel } from '@seqlm/core/sampling';
 import { UNK_ID, Vocab } from '@seqlm/core/vocab';
-import { LanguageModel, type Predictor } from '@seqlm/core/lm';
-import { readSettings, sampleText, type FieldInput, type GenerateSettings, type SettingsFields } from './generate.ts';
+import { LanguageModel, type GeneratedToken, type Predictor } from '@seqlm/core/lm';
+import { readSettings, sampleText, TOP_ALTERNATIVES, type FieldInput, type GenerateSettings, type SettingsFields } from './generate.ts';
 
 type Values = Record<keyof SettingsFields, string>;
 
@@ -98,9 +98,9 @@ function chainModel(prompts: Int32Array[]): LanguageModel {
   return new LanguageModel({ id: 'chain', manifest: { kind: 'gru', text: spec } as LanguageModel['manifest'], vocab, predictor });
 }
 
-async function drain(it: AsyncGenerator<[number, string], string>): Promise<number[]> {
+async function drain(it: AsyncGenerator<GeneratedToken, string>): Promise<number[]> {
   const ids: number[] = [];
-  for (let step = await it.next(); !step.done; step = await it.next()) ids.push(step.value[0]);
+  for (let step = await it.next(); !step.done; step = await it.next()) ids.push(step.value.id);
   return ids;
 }
 
@@ -118,6 +118,20 @@ describe('sampleText', () => {
     expect(ids).toEqual(core);
     // Without the exclusion this chain does draw <unk>, so the check above can fail.
     expect([...generateTokens(stepModel, [4, 3, 2, 1], settings)]).toContain(UNK_ID);
+  });
+
+  it('lists the most likely tokens of each step with their ln p under the model (temperature 1)', async () => {
+    const it = sampleText(chainModel([]), { ...settings, temperature: 0.5, maxTokens: 6 });
+    let last = 1; // the prompt "the " ends with a space
+    for (let step = await it.next(); !step.done; step = await it.next()) {
+      const t = step.value;
+      const lp = logSoftmax(logitsAfter(last));
+      const order = Array.from(lp.keys()).sort((a, b) => (lp[b] as number) - (lp[a] as number) || a - b);
+      expect(t.top?.map((a) => a.id)).toEqual(order.slice(0, TOP_ALTERNATIVES));
+      for (const a of t.top ?? []) expect(Math.abs(a.logProb - (lp[a.id] as number))).toBeLessThan(1e-9);
+      expect(Math.abs(t.logProb - (lp[t.id] as number))).toBeLessThan(1e-9);
+      last = t.id;
+    }
   });
 
   it('draws with top-p left out (a blank field) exactly what it draws with top-p 1', async () => {

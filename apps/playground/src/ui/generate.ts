@@ -2,9 +2,11 @@ import { SeqlmError } from '@seqlm/core/errors';
 import { Rng } from '@seqlm/core/random';
 import { checkSamplingOptions, sampleToken, type SamplingOptions } from '@seqlm/core/sampling';
 import { UNK_ID } from '@seqlm/core/vocab';
-import type { FinishReason, LanguageModel } from '@seqlm/core/lm';
+import type { FinishReason, GeneratedToken, LanguageModel } from '@seqlm/core/lm';
+import { heatColor, surprisalBits } from '../models/surprisal.ts';
 import { showError } from './errors.ts';
-import { yieldToBrowser } from './dom.ts';
+import { el, pressOnly, rovingFocus, showToken, speakToken, yieldToBrowser } from './dom.ts';
+import { MAX_BITS } from './score.ts';
 import { randomSeed } from './url-state.ts';
 
 export interface GenerateSettings extends SamplingOptions {
@@ -28,8 +30,13 @@ export interface GenerateControls {
   output: HTMLOutputElement;
   /** Says which model and seed produced the output. */
   meta: HTMLElement;
+  /** Where the drawn token and its alternatives appear on hover, tap or focus. */
+  detail: HTMLElement;
   error: HTMLElement;
 }
+
+/** Alternatives listed for each generated token (core's `topLogProbs`). */
+export const TOP_ALTERNATIVES = 5;
 
 const MAX_TOKENS = 2000;
 
@@ -84,9 +91,10 @@ export function readSettings(fields: SettingsFields): GenerateSettings {
  * prompt (a prefix: a trailing space is kept) goes through the model in one
  * pass, then each token is drawn with core's `sampleToken` from one `Rng(seed)`
  * and fed back (D2L 9.5 `predict`). `<unk>` is never drawn. A stop id ends
- * generation and is not shown. Yields `[id, token]` pairs.
+ * generation and is not shown. Yields each token with its ln p and the
+ * `TOP_ALTERNATIVES` most likely tokens at that step (at temperature 1).
  */
-export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<[number, string], FinishReason> {
+export async function* sampleText(model: LanguageModel, settings: GenerateSettings): AsyncGenerator<GeneratedToken, FinishReason> {
   const { ids } = model.encodePrefix(settings.prompt);
   if (ids.length === 0 && model.kind !== 'ngram') {
     throw new SeqlmError('INVALID_ARGUMENT', `the prompt has no tokens after "${model.text.normalization}" normalisation; a ${model.kind} model needs at least one`);
@@ -97,11 +105,51 @@ export async function* sampleText(model: LanguageModel, settings: GenerateSettin
     temperature: settings.temperature ?? 1,
     ...(settings.topK !== undefined ? { topK: settings.topK } : {}),
     ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
+    topLogProbs: TOP_ALTERNATIVES,
   });
   for (let step = await tokens.next(); ; step = await tokens.next()) {
     if (step.done) return step.value;
-    yield [step.value.id, step.value.token];
+    yield step.value;
   }
+}
+
+const percent = (logProb: number): string => `${(Math.exp(logProb) * 100).toPrecision(3)} %`;
+
+/**
+ * A generated token as a button coloured by its surprisal under the model
+ * (the Score view's scale); hover, tap or focus shows the alternatives there.
+ */
+function tokenButton(t: GeneratedToken, first: boolean): HTMLButtonElement {
+  const bits = surprisalBits(t.logProb);
+  const button = el('button', {
+    type: 'button',
+    class: 'tok',
+    tabindex: first ? '0' : '-1',
+    'aria-pressed': 'false',
+    'aria-label': `Token ${t.index + 1}, ${speakToken(t.token)}: p = ${percent(t.logProb)}`,
+    'data-index': String(t.index),
+    'data-id': String(t.id),
+    'data-log-prob': String(t.logProb),
+  }, t.token === ' ' ? '\u00a0' : showToken(t.token));
+  button.style.background = heatColor(bits, MAX_BITS);
+  return button;
+}
+
+/** The drawn token and the alternatives at its step, as a list with bars. */
+function showAlternatives(detail: HTMLElement, t: GeneratedToken): void {
+  const max = Math.exp(t.top?.[0]?.logProb ?? 0);
+  const rows = (t.top ?? []).map((a) => {
+    const row = el('li', { 'data-id': String(a.id), 'data-token': a.token, 'data-probability': String(Math.exp(a.logProb)), ...(a.id === t.id ? { class: 'drawn' } : {}) });
+    const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
+    bar.style.setProperty('--w', `${((Math.exp(a.logProb) / max) * 100).toFixed(1)}%`);
+    row.append(el('span', { class: 'tok', title: speakToken(a.token) }, showToken(a.token)), bar, el('span', { class: 'val' }, percent(a.logProb)));
+    row.setAttribute('aria-label', `${speakToken(a.token)}: ${percent(a.logProb)}${a.id === t.id ? ' (drawn)' : ''}`);
+    return row;
+  });
+  const list = el('ol', { class: 'bars alternatives', 'aria-label': `The ${rows.length} most likely tokens at step ${t.index + 1}` });
+  list.append(...rows);
+  detail.dataset.index = String(t.index);
+  detail.replaceChildren(el('p', {}, `Step ${t.index + 1}: drew “${showToken(t.token)}” with p = ${percent(t.logProb)}${(t.top ?? []).some((a) => a.id === t.id) ? '' : ' (not among the most likely)'}. The most likely tokens there:`), list);
 }
 
 /** The generate form: streams tokens into the output and stops on request. */
@@ -116,6 +164,7 @@ export class GenerateView {
   constructor(controls: GenerateControls, onSettings: (settings: GenerateSettings) => void = () => undefined) {
     this.#c = controls;
     this.#onSettings = onSettings;
+    rovingFocus(controls.output, '.tok');
     controls.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
@@ -158,11 +207,13 @@ export class GenerateView {
     const promptSpan = document.createElement('span');
     promptSpan.className = 'prompt';
     promptSpan.textContent = model.detokenize(model.encodePrefix(settings.prompt).tokens);
-    const textNode = document.createTextNode('');
-    c.output.replaceChildren(promptSpan, textNode);
+    c.output.replaceChildren(promptSpan);
+    c.detail.replaceChildren(el('p', {}, 'Hover, tap or focus a generated token (arrow keys move between them) to see what else the model considered there.'));
+    delete c.detail.dataset.index;
     c.output.dataset.state = 'running';
     const tokens: string[] = [];
     const ids: number[] = [];
+    const separator = model.manifest.text.tokenizer === 'char' ? '' : ' ';
     let finish: string = 'length';
     let lastYield = performance.now();
     try {
@@ -172,9 +223,19 @@ export class GenerateView {
           finish = step.value;
           break;
         }
-        ids.push(step.value[0]);
-        tokens.push(step.value[1]);
-        textNode.data = (model.manifest.text.tokenizer === 'char' ? '' : ' ') + model.detokenize(tokens);
+        const token = step.value;
+        ids.push(token.id);
+        tokens.push(token.token);
+        const button = tokenButton(token, token.index === 0);
+        const show = () => {
+          pressOnly(c.output, button);
+          showAlternatives(c.detail, token);
+        };
+        button.addEventListener('mouseenter', show);
+        button.addEventListener('focus', show);
+        button.addEventListener('click', show);
+        if (separator) c.output.append(separator);
+        c.output.append(button);
         if (performance.now() - lastYield > 16) {
           await yieldToBrowser();
           lastYield = performance.now();

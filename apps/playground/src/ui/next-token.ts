@@ -1,6 +1,7 @@
 import { PrefixCursor, type LanguageModel } from '@seqlm/core/lm';
 import { topTokens } from '../models/top-tokens.ts';
 import { showError } from './errors.ts';
+import { coalesced } from './coalesce.ts';
 import { el, showToken, speakToken } from './dom.ts';
 
 const TOP_K = 10;
@@ -20,12 +21,13 @@ export class NextTokenView {
   readonly #rows: HTMLLIElement[] = [];
   #model: LanguageModel | null = null;
   #cursor: PrefixCursor | null = null;
-  #running = false;
-  #dirty = false;
   /** `timeStamp` of the input event being answered, for the keystroke-to-bars latency. */
   #eventTime: number | null = null;
+  /** Whether this view sets the page's timing marks (the main bars do; the comparison's do not). */
+  readonly #measure: boolean;
 
-  constructor(input: HTMLInputElement, bars: HTMLOListElement, note: HTMLElement, summary: HTMLElement, error: HTMLElement) {
+  constructor(input: HTMLInputElement, bars: HTMLOListElement, note: HTMLElement, summary: HTMLElement, error: HTMLElement, options: { measure?: boolean } = {}) {
+    this.#measure = options.measure ?? true;
     this.#input = input;
     this.#bars = bars;
     this.#note = note;
@@ -43,6 +45,10 @@ export class NextTokenView {
     });
   }
 
+  get model(): LanguageModel | null {
+    return this.#model;
+  }
+
   setModel(model: LanguageModel): void {
     this.#model = model;
     this.#cursor = new PrefixCursor(model.cursor());
@@ -51,21 +57,7 @@ export class NextTokenView {
   }
 
   /** Brings the bars up to date with the input; returns once they show its current text. */
-  async refresh(): Promise<void> {
-    if (this.#running) {
-      this.#dirty = true;
-      return;
-    }
-    this.#running = true;
-    try {
-      do {
-        this.#dirty = false;
-        await this.#update();
-      } while (this.#dirty);
-    } finally {
-      this.#running = false;
-    }
-  }
+  readonly refresh = coalesced(() => this.#update());
 
   async #update(): Promise<void> {
     const model = this.#model;
@@ -96,7 +88,7 @@ export class NextTokenView {
     } else {
       const top = topTokens(scores, model.vocab, TOP_K);
       // Navigation to the first bars on screen, for the benchmark.
-      if (performance.getEntriesByName('seqlm:first-prediction').length === 0) performance.mark('seqlm:first-prediction');
+      if (this.#measure && performance.getEntriesByName('seqlm:first-prediction').length === 0) performance.mark('seqlm:first-prediction');
       const max = top[0]?.probability ?? 1;
       this.#rows.forEach((row, i) => {
         const t = top[i];
@@ -123,7 +115,7 @@ export class NextTokenView {
       // Input event to bars in the DOM; the paint follows within the frame.
       const latency = performance.now() - eventTime;
       b.dataset.latencyMs = latency.toFixed(3);
-      performance.measure('seqlm:keystroke-to-bars', { start: eventTime, duration: latency });
+      if (this.#measure) performance.measure('seqlm:keystroke-to-bars', { start: eventTime, duration: latency });
       if (this.#eventTime === eventTime) this.#eventTime = null;
     }
     b.dataset.updates = String(Number(b.dataset.updates ?? 0) + 1);

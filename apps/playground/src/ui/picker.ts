@@ -10,8 +10,10 @@ export function fillPicker(select: HTMLSelectElement, catalog: Catalog): void {
   const groups = [
     { label: 'Neural (onnxruntime-web)', test: (k: string | null) => isNeuralKind(k as never) },
     { label: 'N-gram (@seqlm/core)', test: (k: string | null) => k === 'ngram' },
+    // With the language models, not after the time series under "Other".
+    { label: 'Mixture (n-gram + neural)', test: (k: string | null) => k === 'mixture' },
     { label: 'Time series (onnxruntime-web)', test: (k: string | null) => k === 'ts-mlp' },
-    { label: 'Other', test: (k: string | null) => !isNeuralKind(k as never) && k !== 'ngram' && k !== 'ts-mlp' },
+    { label: 'Other', test: (k: string | null) => !isNeuralKind(k as never) && k !== 'ngram' && k !== 'mixture' && k !== 'ts-mlp' },
   ];
   select.replaceChildren();
   for (const group of groups) {

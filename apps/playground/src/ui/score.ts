@@ -4,11 +4,11 @@ import { isNeuralKind } from '../models/catalog.ts';
 import type { LoadedModel } from '../models/load.ts';
 import { heatColor, perplexityOf, surprisalBits } from '../models/surprisal.ts';
 import { showError } from './errors.ts';
-import { el, showToken, speakToken } from './dom.ts';
+import { el, pressOnly, rovingFocus, showToken, speakToken } from './dom.ts';
 import { describeNormalization } from './normalization-note.ts';
 
 // Surprisal at which the heat-map saturates: log2 of a 28-letter alphabet is ~4.8 bits.
-const MAX_BITS = 8;
+export const MAX_BITS = 8;
 
 export interface ScoreControls {
   form: HTMLFormElement;
@@ -123,8 +123,7 @@ function heatMap(cells: { token: string; logProb: number | null }[], separator: 
     const button = el('button', { type: 'button', class: 'tok', tabindex: i === 0 ? '0' : '-1', 'aria-label': description, 'data-bits': String(bits ?? '') }, cell.token === ' ' ? '\u00a0' : showToken(cell.token));
     button.style.background = heatColor(bits, MAX_BITS);
     const show = () => {
-      for (const b of heat.querySelectorAll<HTMLElement>('.tok[aria-pressed="true"]')) b.setAttribute('aria-pressed', 'false');
-      button.setAttribute('aria-pressed', 'true');
+      pressOnly(heat, button);
       detail.textContent = description;
     };
     button.setAttribute('aria-pressed', 'false');
@@ -136,22 +135,12 @@ function heatMap(cells: { token: string; logProb: number | null }[], separator: 
     if (i > 0 && separator) heat.append(separator);
     heat.append(b);
   });
-  heat.addEventListener('keydown', (event) => {
-    const i = buttons.indexOf(event.target as HTMLButtonElement);
-    if (i < 0) return;
-    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: buttons.length - 1 }[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    const target = buttons[Math.max(0, Math.min(buttons.length - 1, next))]!;
-    buttons[i]!.tabIndex = -1;
-    target.tabIndex = 0;
-    target.focus();
-  });
+  rovingFocus(heat, '.tok');
   return heat;
 }
 
 /** The colour scale as the heat-map draws it: swatches from 0 to MAX_BITS bits, and grey for "not predicted". */
-function fillLegend(legend: HTMLElement): void {
+export function fillLegend(legend: HTMLElement): void {
   const steps = 9;
   const scale = el('span', { class: 'scale', 'aria-hidden': 'true' });
   for (let i = 0; i < steps; i++) {

@@ -2,7 +2,7 @@ import { SeqlmError } from '../errors/index.ts';
 import type { GraphIo, NeuralManifest } from '../manifest/index.ts';
 import { Vocab } from '../vocab/index.ts';
 import { LanguageModel } from './language-model.ts';
-import type { Prediction, Predictor, SequenceLogProbs } from './predictor.ts';
+import type { HiddenStates, Prediction, Predictor, SequenceLogProbs } from './predictor.ts';
 import { logProbsFromRows } from './rows.ts';
 
 /** A tensor in or out of a graph run, as plain typed arrays: what onnxruntime's `Tensor` holds. */
@@ -68,6 +68,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
   readonly #session: GraphSession;
   readonly #io: GraphIo;
   readonly #tokenType: 'int32' | 'int64';
+  readonly #hiddenSize: number;
   // Zeros, shared by every run: sessions copy inputs and never write them.
   readonly #zeroState: GraphState;
 
@@ -78,12 +79,13 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     for (const name of [io.tokens.name, ...io.state.map((s) => s.input)]) {
       if (!session.inputNames.includes(name)) throw new SeqlmError('MODEL_INVALID', `the ONNX graph has no input "${name}" (it has ${session.inputNames.join(', ')})`);
     }
-    for (const name of [io.logits.name, ...io.state.map((s) => s.output)]) {
+    for (const name of [io.logits.name, ...io.state.map((s) => s.output), ...(io.hidden !== undefined ? [io.hidden.name] : [])]) {
       if (!session.outputNames.includes(name)) throw new SeqlmError('MODEL_INVALID', `the ONNX graph has no output "${name}" (it has ${session.outputNames.join(', ')})`);
     }
     this.#session = session;
     this.#io = io;
     this.vocabSize = manifest.architecture.vocabSize;
+    this.#hiddenSize = manifest.architecture.hiddenSize;
     const tokenSpec = onnx.inputs.find((t) => t.name === io.tokens.name);
     this.#tokenType = tokenSpec?.dtype === 'int64' ? 'int64' : 'int32';
     this.#zeroState = io.state.map((pair) => {
@@ -107,6 +109,32 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     if (ids.length < 2) return { logProbs: new Float64Array(ids.length).fill(Number.NaN), trailing: [] };
     const { logits } = await this.run(ids.subarray(0, ids.length - 1), null);
     return { logProbs: logProbsFromRows(logits, ids, this.vocabSize), trailing: [] };
+  }
+
+  /** Whether the graph returns the per-step hidden states (`onnx.io.hidden`, exported since the graphs gained it). */
+  get hasHiddenStates(): boolean {
+    return this.#io.hidden !== undefined;
+  }
+
+  /**
+   * h_t of the last layer after each id, from the zero state, read from the
+   * graph's hidden output in the same single run that gives the logits.
+   * Throws `UNSUPPORTED` for a graph exported without that output.
+   */
+  async hiddenStates(ids: Int32Array): Promise<HiddenStates> {
+    const spec = this.#io.hidden;
+    if (spec === undefined) {
+      throw new SeqlmError('UNSUPPORTED', 'this model was exported before ONNX graphs returned their hidden states: export it again from its weights to look inside (`seqlm export <model-dir>`, about a second)');
+    }
+    const { outputs } = await this.run(ids, null);
+    const t = outputs[spec.name];
+    const T = ids.length;
+    const H = this.#hiddenSize;
+    // Batch 1 with H last: [1, T, H] and [T, 1, H] are the same row-major [T, H].
+    if (t === undefined || !(t.data instanceof Float32Array) || t.data.length !== T * H || t.dims.at(-1) !== H) {
+      throw new SeqlmError('SHAPE_MISMATCH', `expected ${T}×${H} float32 hidden states from the graph's "${spec.name}"`);
+    }
+    return { steps: T, size: H, data: t.data };
   }
 
   /** One run over `ids` (batch 1) from `state` (zeros when null): logits `[T, V]` row-major and the state after the last id. */

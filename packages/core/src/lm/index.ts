@@ -8,7 +8,7 @@ export { LmCursor, checkIds } from './cursor.ts';
 export { PrefixCursor, commonPrefixLength, type PrefixUpdate } from './prefix-cursor.ts';
 export { summarize, textScore, type TextScore, type ScoredToken, type ScoreSummary } from './score.ts';
 export { checkGenerateOptions, sampleFrom, MAX_TOP_LOGPROBS, type LmGenerateOptions, type GeneratedToken, type FinishReason } from './generate.ts';
-export type { Predictor, Prediction, Scores, SequenceLogProbs, MaybePromise } from './predictor.ts';
+export type { Predictor, Prediction, Scores, SequenceLogProbs, MaybePromise, HiddenStates } from './predictor.ts';
 export { NgramLm, NgramPredictor } from './ngram-lm.ts';
 export { RnnLm, RnnPredictor } from './rnn-lm.ts';
 export { NeuralLm, GraphPredictor, adaptOrtSession, type OrtLikeSession, type OrtLikeTensor, type GraphSession, type GraphTensor, type GraphFeeds, type GraphState } from './graph-session.ts';

@@ -2,9 +2,9 @@ import { SeqlmError } from '../errors/index.ts';
 import type { LanguageManifest } from '../manifest/index.ts';
 import { getTokenizer, type TokenizerKind } from '../text/index.ts';
 import { encodePrefix, encodeText, type EncodedText, type TextPipeline, type Vocab } from '../vocab/index.ts';
-import { LmCursor } from './cursor.ts';
+import { LmCursor, checkIds } from './cursor.ts';
 import { checkGenerateOptions, sampleFrom, type FinishReason, type GeneratedToken, type LmGenerateOptions } from './generate.ts';
-import type { Predictor } from './predictor.ts';
+import type { HiddenStates, Predictor } from './predictor.ts';
 import { textScore, type TextScore } from './score.ts';
 
 export type LanguageModelKind = LanguageManifest['kind'];
@@ -92,6 +92,19 @@ export class LanguageModel<S = unknown> {
   async score(text: string | EncodedText): Promise<TextScore> {
     const input = typeof text === 'string' ? this.encode(text) : text;
     return textScore(input, this.vocab, await this.predictor.logProbsOf(input.ids));
+  }
+
+  /**
+   * The last layer's hidden state h_t after each token of `text` (a string is
+   * read with `encode`), from the start state: what a unit of the network
+   * does over a text. Throws `UNSUPPORTED` for models without a hidden state
+   * (n-gram, mixture) and for graphs exported before they returned it.
+   */
+  async hiddenStates(text: string | ArrayLike<number>): Promise<HiddenStates> {
+    const ids = checkIds(typeof text === 'string' ? this.encode(text).ids : text, this.vocab.size);
+    if (this.predictor.hiddenStates === undefined) throw new SeqlmError('UNSUPPORTED', `${this.kind === 'ngram' ? 'an n-gram' : `a ${this.kind}`} model has no hidden state to show`);
+    if (ids.length === 0) throw new SeqlmError('INVALID_ARGUMENT', 'the text has no tokens to run the model over');
+    return this.predictor.hiddenStates(ids);
   }
 
   /**

@@ -66,8 +66,31 @@ describe('loadModel', () => {
       const a = await old.nextLogProbs('the ');
       const b = await current.nextLogProbs('the ');
       expect(Array.from(a)).toEqual(Array.from(b));
-      expect((old.manifest as NeuralManifest).onnx?.io).toEqual((current.manifest as NeuralManifest).onnx?.io);
+      // A version 1 graph predates the hidden-states output, so its upgraded contract has none.
+      const { hidden, ...io } = (current.manifest as NeuralManifest).onnx!.io!;
+      expect(hidden).toEqual({ name: 'hidden', batchAxis: 0, timeAxis: 1 });
+      expect((old.manifest as NeuralManifest).onnx?.io).toEqual(io);
     }
+  });
+
+  it("gives core's per-step hidden states (RnnLm), and says an n-gram has none", async () => {
+    const model = await loadModel(resolve(FIXTURES, 'gru-tiny'), { readFile: readDisk });
+    const ids = model.encode('the sandy rat').ids;
+    const hidden = await model.hiddenStates('the sandy rat');
+    const H = (model.manifest as NeuralManifest).architecture.hiddenSize;
+    expect([hidden.steps, hidden.size, hidden.data.length]).toEqual([ids.length, H, ids.length * H]);
+    // h_t after the first t tokens is the last layer's part of the state a cursor carries there.
+    const core = (model as RnnLm).predictor.model;
+    let state = core.initialState(1);
+    for (let t = 0; t < ids.length; t++) {
+      state = core.step(state, Int32Array.of(ids[t] as number)).state;
+      const top = state.h.subarray(H, 2 * H); // layer 2 of 2
+      for (let j = 0; j < H; j++) expect(Math.abs((top[j] as number) - (hidden.data[t * H + j] as number))).toBeLessThan(1e-6);
+    }
+    await expect(model.hiddenStates('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const { manifest, bytes } = ngramDir(TEXT, 3);
+    const ngram = await loadModel('ng', { readFile: memoryFiles({ 'ng/manifest.json': json(manifest), 'ng/model.ngram': bytes }).read });
+    await expect(ngram.hiddenStates('the')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: 'an n-gram model has no hidden state to show' });
   });
 
   it('refuses a changed file, a missing file, a time-series model and a graph it cannot run', async () => {

@@ -34,4 +34,14 @@ export interface Predictor<S> {
   advance(state: S, ids: Int32Array): MaybePromise<Prediction<S>>;
   /** ln p(ids[t] | ids[<t]) for every t, in as few model runs as the model allows (one graph run for a neural model). */
   logProbsOf(ids: Int32Array): MaybePromise<SequenceLogProbs>;
+  /** The last layer's h_t after each of `ids` from the start state; only models with a hidden state have it. */
+  hiddenStates?(ids: Int32Array): MaybePromise<HiddenStates>;
+}
+
+/** h_t of a recurrent model's last layer after each token: `data` is [steps, size] row-major. */
+export interface HiddenStates {
+  steps: number;
+  /** H, the number of hidden units. */
+  size: number;
+  data: Float32Array;
 }

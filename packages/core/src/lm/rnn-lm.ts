@@ -2,7 +2,7 @@ import { decodeWeights, type NeuralManifest } from '../manifest/index.ts';
 import { RnnModel, type RnnState } from '../rnn/index.ts';
 import { Vocab } from '../vocab/index.ts';
 import { LanguageModel } from './language-model.ts';
-import type { Prediction, Predictor, SequenceLogProbs } from './predictor.ts';
+import type { HiddenStates, Prediction, Predictor, SequenceLogProbs } from './predictor.ts';
 import { checkNeuralWeights } from './rnn-config.ts';
 import { logProbsFromRows } from './rows.ts';
 
@@ -36,6 +36,13 @@ export class RnnPredictor implements Predictor<RnnState | null> {
     if (ids.length < 2) return { logProbs: new Float64Array(ids.length).fill(Number.NaN), trailing: [] };
     const { logits } = this.#run(ids.subarray(0, ids.length - 1), null);
     return { logProbs: logProbsFromRows(logits, ids, this.vocabSize), trailing: [] };
+  }
+
+  /** h_t of the top layer after each id, from the zero state: [T, H] (batch 1). */
+  hiddenStates(ids: Int32Array): HiddenStates {
+    const H = this.model.config.hiddenSize;
+    const hidden = this.model.hiddenStates(ids, 1, ids.length);
+    return { steps: ids.length, size: H, data: hidden instanceof Float32Array ? hidden : Float32Array.from(hidden) };
   }
 
   /** Logits [T, V] (batch 1, so time-major equals row-major) and the state after the last id. */

@@ -223,6 +223,25 @@ describe('validateManifest', () => {
     expect(validateManifest(clone(tsMlp)).ok).toBe(true);
   });
 
+  it('accepts an optional hidden-states output in the I/O contract, and checks it like the others', () => {
+    // Graphs exported before it existed have none: still valid (gru above).
+    const withHidden = clone(gru);
+    withHidden.onnx.outputs.push({ name: 'hidden', dtype: 'float32', shape: ['batch', 'time', 32] });
+    withHidden.onnx.io.hidden = { name: 'hidden', batchAxis: 0, timeAxis: 1 };
+    const ok = validateManifest(withHidden);
+    expect(ok.ok).toBe(true);
+    expect(ok.ok && ok.manifest.kind === 'gru' && ok.manifest.onnx?.io?.hidden).toEqual({ name: 'hidden', batchAxis: 0, timeAxis: 1 });
+    const bad = clone(withHidden);
+    bad.onnx.io.hidden = { name: 'nope', batchAxis: 0, timeAxis: 0, extra: 1 };
+    expect(problemsOf(bad).map((p) => p.path)).toEqual(['$.onnx.io.hidden.extra', '$.onnx.io.hidden.name', '$.onnx.io.hidden.timeAxis']);
+    const notFloat = clone(withHidden);
+    notFloat.onnx.outputs[2].dtype = 'int32';
+    expect(problemsOf(notFloat)).toEqual([{ path: '$.onnx.io.hidden.name', message: expect.stringContaining('float32') }]);
+    const logits = clone(withHidden);
+    logits.onnx.io.hidden.name = 'logits';
+    expect(problemsOf(logits)).toEqual([{ path: '$.onnx.io.hidden.name', message: 'must differ from the logits output' }]);
+  });
+
   it('checks a mixture: components with a relative path, a manifest hash and weights summing to 1', () => {
     expect(validateManifest(clone(mixture)).ok).toBe(true);
     const bad = clone(mixture);

@@ -87,6 +87,12 @@ export interface GraphIo {
   tokens: SequenceTensorIo;
   logits: SequenceTensorIo;
   state: StateIo[];
+  /**
+   * The last layer's hidden state h_t after every step (`[.., H]` last; ONNX's
+   * RNN/GRU/LSTM `Y`), for looking inside the model. Absent from graphs
+   * exported before it was added: such a model must be re-exported to show it.
+   */
+  hidden?: SequenceTensorIo;
 }
 
 /** Present once the model has been exported to ONNX. */

@@ -285,28 +285,31 @@ function checkGraphIo(c: Checker, onnx: Obj): void {
   const p = '$.onnx.io';
   const io = c.section(onnx, 'io', '$.onnx');
   if (io === undefined) return;
-  c.keys(io, ['tokens', 'logits', 'state'], p);
+  c.keys(io, ['tokens', 'logits', 'state', 'hidden'], p);
   const specs = (key: 'inputs' | 'outputs') =>
     new Map(((Array.isArray(onnx[key]) ? onnx[key] : []) as Obj[]).map((t) => [t?.name, t] as const).filter(([name]) => typeof name === 'string'));
   const inputs = specs('inputs');
   const outputs = specs('outputs');
   const rankOf = (spec: Obj | undefined) => (Array.isArray(spec?.shape) ? spec.shape.length : 0);
   const axis = (obj: Obj, key: string, path: string, rank: number) => c.number(obj, key, path, { integer: true, min: 0, below: Math.max(rank, 1) });
-  const sequence = (key: 'tokens' | 'logits', pool: Map<unknown, Obj>) => {
+  const sequence = (key: 'tokens' | 'logits' | 'hidden', pool: Map<unknown, Obj>, optional = false) => {
     const sp = `${p}.${key}`;
-    const t = c.section(io, key, p);
+    const t = c.section(io, key, p, optional);
     if (t === undefined) return;
     c.keys(t, ['name', 'batchAxis', 'timeAxis'], sp);
     const name = c.string(t, 'name', sp);
     const spec = pool.get(name);
     if (name !== undefined && spec === undefined) c.add(`${sp}.name`, `${JSON.stringify(name)} is not one of the graph's ${key === 'tokens' ? 'inputs' : 'outputs'}`);
     if (key === 'tokens' && spec !== undefined && spec.dtype !== 'int32' && spec.dtype !== 'int64') c.add(`${sp}.name`, `the token input must be int32 or int64, got ${describe(spec.dtype)}`);
+    if (key === 'hidden' && spec !== undefined && spec.dtype !== 'float32') c.add(`${sp}.name`, `the hidden states must be float32, got ${describe(spec.dtype)}`);
+    if (key === 'hidden' && name !== undefined && name === (io.logits as Obj | undefined)?.name) c.add(`${sp}.name`, 'must differ from the logits output');
     const b = axis(t, 'batchAxis', sp, rankOf(spec));
     const ti = axis(t, 'timeAxis', sp, rankOf(spec));
     if (b !== undefined && b === ti) c.add(`${sp}.timeAxis`, 'must differ from batchAxis');
   };
   sequence('tokens', inputs);
   sequence('logits', outputs);
+  sequence('hidden', outputs, true);
   const state = c.array(io, 'state', p);
   const seen = new Set<unknown>();
   state?.forEach((item, i) => {

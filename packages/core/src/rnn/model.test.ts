@@ -129,6 +129,25 @@ describe('RnnModel forward follows the cell equations', () => {
       }
       expect(state.h).toEqual(full.state.h);
     });
+
+    it(`${label(config)}: hiddenStates holds the top layer's h_t of every step`, () => {
+      const B = 2;
+      const T = 4;
+      const { hiddenSize: H, numLayers: L } = resolveConfig(config);
+      const rng = new Rng(4);
+      const X = new Int32Array(B * T).map(() => rng.int(config.vocabSize));
+      const model = new RnnModel(config, { seed: 3, init: { scheme: 'glorot-uniform' } });
+      const hidden = model.hiddenStates(X, B, T); // [T, B, H]
+      expect(hidden).toHaveLength(T * B * H);
+      let state = model.initialState(B);
+      for (let t = 0; t < T; t++) {
+        state = model.step(state, Int32Array.from({ length: B }, (_, b) => X[b * T + t]!)).state;
+        const top = state.h.subarray((L - 1) * B * H, L * B * H); // [B, H]
+        let worst = 0;
+        for (let i = 0; i < B * H; i++) worst = Math.max(worst, Math.abs(top[i]! - hidden[t * B * H + i]!));
+        expect(worst).toBeLessThan(1e-6);
+      }
+    });
   }
 
   it('continuing from a carried state equals one longer sequence', () => {

@@ -249,6 +249,18 @@ export class RnnModel {
     return { logits: ws.logits.slice(), state: next };
   }
 
+  /**
+   * The top layer's hidden state after each step, h_t for t = 1..T, [T, B, H]
+   * time-major (what ONNX's RNN/GRU/LSTM `Y` holds for the last layer), for X
+   * [B, T] row-major from `state` (zeros if omitted). Karpathy et al. 2015
+   * colour text by one unit of this.
+   */
+  hiddenStates(X: Int32Array, batchSize: number, numSteps: number, state?: RnnState): FloatArray {
+    const ws = this.#workspace(batchSize, numSteps);
+    this.#forward(ws, X, state);
+    return ws.layers[this.config.numLayers - 1]!.out.slice();
+  }
+
   /** Mean cross-entropy of a batch without gradients (validation). */
   loss(batch: SequenceBatch, state?: RnnState): BatchResult {
     const ws = this.#workspace(batch.batchSize, batch.numSteps);

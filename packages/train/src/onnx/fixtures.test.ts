@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CELL_KINDS, RnnModel, type RnnConfig } from '@seqlm/core/rnn';
 import { buildFixture, FIXTURE_NAMES, type FixtureIO, type FixtureTensor } from './fixtures.ts';
-import { maxAbsDiff, runLm } from './lm-session.ts';
+import { batchMajor, maxAbsDiff, runLm } from './lm-session.ts';
 import { loadOnnxModelDir } from './load.ts';
 import { availableRuntimes, createSession } from './runtime.ts';
 
@@ -38,11 +38,15 @@ describe.each([...CELL_KINDS])('golden fixture %s', (cell) => {
       }
       expect(worst).toBeLessThan(io.tolerance);
       expect(maxAbsDiff(out.state.h, want.hT!.data)).toBeLessThan(io.tolerance);
+      // The graph's hidden output (h_t of the last layer) against core's forward pass.
+      const hidden = core.hiddenStates(ids, B, T, { batchSize: B, numLayers: config.numLayers!, hiddenSize: config.hiddenSize, h: h0, c: c0 ?? null });
+      expect(maxAbsDiff(batchMajor(hidden, B, T, config.hiddenSize), want.hidden!.data)).toBeLessThan(io.tolerance);
       for (const session of sessions) {
         const got = await runLm(session, core.config, { ids, batchSize: B, numSteps: T, h0, ...(c0 !== undefined ? { c0 } : {}) });
         expect(maxAbsDiff(got.logits, want.logits!.data)).toBeLessThan(io.tolerance);
         expect(maxAbsDiff(got.hT, want.hT!.data)).toBeLessThan(io.tolerance);
         if (want.cT !== undefined) expect(maxAbsDiff(got.cT!, want.cT.data)).toBeLessThan(io.tolerance);
+        expect(maxAbsDiff(got.hidden!, want.hidden!.data)).toBeLessThan(io.tolerance);
       }
     }
     for (const s of sessions) await s.release();

@@ -67,7 +67,11 @@ function fixtureCase(name: string, config: ResolvedRnnConfig, model: RnnModel, s
   const want = coreReference(config, model.parameters(), random.ids, B, T, h0, c0);
   const n = LM_TENSOR_NAMES;
   const inputs: Record<string, FixtureTensor> = { [n.ids]: tensor(LM_IDS_DTYPE, [B, T], random.ids), [n.h0]: tensor('float32', [L, B, H], h0) };
-  const outputs: Record<string, FixtureTensor> = { [n.logits]: tensor('float32', [B, T, V], want.logits), [n.hT]: tensor('float32', [L, B, H], want.hT) };
+  const outputs: Record<string, FixtureTensor> = {
+    [n.logits]: tensor('float32', [B, T, V], want.logits),
+    [n.hT]: tensor('float32', [L, B, H], want.hT),
+    [n.hidden]: tensor('float32', [B, T, H], want.hidden!),
+  };
   if (c0 !== null) {
     inputs[n.c0] = tensor('float32', [L, B, H], c0);
     outputs[n.cT] = tensor('float32', [L, B, H], want.cT!);
@@ -89,7 +93,7 @@ export async function buildFixture(cell: CellKind): Promise<Map<string, Uint8Arr
     verify: { batchSize: 4, numSteps: 50, tolerance: FIXTURE_TOLERANCE },
   });
   const io: FixtureIO = {
-    description: `Inputs and the outputs core's RnnModel computes for them (logits [B, T, V], states [L, B, H]); any runtime must match within ${FIXTURE_TOLERANCE} absolute.`,
+    description: `Inputs and the outputs core's RnnModel computes for them (logits [B, T, V], states [L, B, H], the last layer's hidden states [B, T, H]); any runtime must match within ${FIXTURE_TOLERANCE} absolute.`,
     tolerance: FIXTURE_TOLERANCE,
     cases: [
       fixtureCase('zero initial state', exported.config, model, 1, true),

@@ -1,6 +1,7 @@
 /**
  * Runs an exported language model graph: ids [B, T] and the state [L, B, H]
- * in, logits [B, T, V] and the final state out (names in LM_TENSOR_NAMES).
+ * in, logits [B, T, V], the final state and the last layer's hidden states
+ * [B, T, H] out (names in LM_TENSOR_NAMES).
  */
 import { SeqlmError } from '@seqlm/core/errors';
 import type { ResolvedRnnConfig } from '@seqlm/core/rnn';
@@ -25,6 +26,8 @@ export interface LmRunOutput {
   hT: Float32Array;
   /** [L, B, H] for an LSTM, else null. */
   cT: Float32Array | null;
+  /** [B, T, H]: h_t of the last layer; null for graphs exported before they had this output. */
+  hidden: Float32Array | null;
 }
 
 /** Checks ids and states, then runs the graph once. */
@@ -59,7 +62,7 @@ export async function runLm(session: OrtSession, config: ResolvedRnnConfig, inpu
     if (t === undefined) throw new SeqlmError('MODEL_INVALID', `the graph has no output "${name}"`, { name });
     return t.data;
   };
-  return { logits: get(n.logits), hT: get(n.hT), cT: cell === 'lstm' ? get(n.cT) : null };
+  return { logits: get(n.logits), hT: get(n.hT), cT: cell === 'lstm' ? get(n.cT) : null, hidden: out[n.hidden]?.data ?? null };
 }
 
 /** [T, B, V] time-major rows (core's layout) → [B, T, V] (the graph's). */

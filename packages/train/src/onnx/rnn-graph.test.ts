@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type RnnConfig } from '@seqlm/core/rnn';
 import { maxAbsDiff, runLm } from './lm-session.ts';
 import { readSignature } from './signature.ts';
-import { buildLmGraph, LM_TENSOR_NAMES } from './rnn-graph.ts';
+import { buildLmGraph, lmGraphIo, LM_TENSOR_NAMES } from './rnn-graph.ts';
 import { availableRuntimes, createSession, type OrtSession } from './runtime.ts';
 import { testParameters } from './test-models.test-util.ts';
 import { coreReference, coveringLmInput, randomLmInput, tfjsReference, verifyLmGraph } from './verify.ts';
@@ -52,6 +52,7 @@ describe.each(configs)('exported %s', (_, rawConfig) => {
         expect(maxAbsDiff(got.hT, ref.hT)).toBeLessThan(TOL);
         if (ref.cT !== null) expect(maxAbsDiff(got.cT!, ref.cT)).toBeLessThan(TOL);
       }
+      expect(maxAbsDiff(got.hidden!, core.hidden!)).toBeLessThan(TOL);
     }
   });
 
@@ -65,14 +66,18 @@ describe.each(configs)('exported %s', (_, rawConfig) => {
       let h = h0;
       let c = c0;
       const stepped = new Float32Array(B * T * V);
+      const H = config.hiddenSize;
+      const steppedHidden = new Float32Array(B * T * H);
       for (let t = 0; t < T; t++) {
         const col = Int32Array.from({ length: B }, (_, b) => ids[b * T + t]!);
         const out = await runLm(session, config, { ids: col, batchSize: B, numSteps: 1, h0: h, ...(c !== null ? { c0: c } : {}) });
         for (let b = 0; b < B; b++) stepped.set(out.logits.subarray(b * V, (b + 1) * V), (b * T + t) * V);
+        for (let b = 0; b < B; b++) steppedHidden.set(out.hidden!.subarray(b * H, (b + 1) * H), (b * T + t) * H);
         h = out.hT;
         c = out.cT;
       }
       expect(maxAbsDiff(stepped, whole.logits)).toBeLessThan(TOL);
+      expect(maxAbsDiff(steppedHidden, whole.hidden!)).toBeLessThan(TOL);
       expect(maxAbsDiff(h, whole.hT)).toBeLessThan(TOL);
       if (c !== null) expect(maxAbsDiff(c, whole.cT!)).toBeLessThan(TOL);
     }
@@ -91,8 +96,10 @@ describe('buildLmGraph', () => {
       { name: n.h0, dtype: 'float32', shape: [2, 'batch', 3] },
       { name: n.c0, dtype: 'float32', shape: [2, 'batch', 3] },
     ]);
-    expect(sig.outputs.map((o) => o.name)).toEqual([n.logits, n.hT, n.cT]);
+    expect(sig.outputs.map((o) => o.name)).toEqual([n.logits, n.hT, n.cT, n.hidden]);
     expect(sig.outputs[0]!.shape).toEqual(['batch', 'time', 5]);
+    expect(sig.outputs[3]).toEqual({ name: n.hidden, dtype: 'float32', shape: ['batch', 'time', 3] });
+    expect(lmGraphIo('lstm').hidden).toEqual({ name: n.hidden, batchAxis: 0, timeAxis: 1 });
   });
 
   it('refuses parameters that do not fit the config', () => {
@@ -147,6 +154,8 @@ describe('verifyLmGraph', () => {
     expect((error as Error).message).toMatch(/onnxruntime-web vs core: logits differs by \d/);
     const report = await verifyLmGraph(bytes, config, params, { batchSize: 2, numSteps: 3 });
     expect(report.references).toEqual(['core', 'tfjs']);
+    // The per-step hidden states are checked against core (TF.js returns none).
+    expect(report.comparisons.filter((c) => c.output === 'hidden').map((c) => c.reference)).toEqual(report.runtimes.map(() => 'core'));
     expect(report.maxAbsDiff).toBeLessThan(1e-5);
   });
 });

@@ -6,7 +6,10 @@
  *   ids [B, T] int32 ─Transpose→ [T, B] ─OneHot(V) or Gather(embedding)→ x [T, B, in]
  *   per layer l:  RNN|GRU|LSTM(x, W_l, R_l, B_l, initial_h = h0[l], initial_c = c0[l])
  *                 → Y [T, 1, B, H] ─Squeeze→ x [T, B, H],  Y_h → hT[l],  Y_c → cT[l]
- *   head:         x ─Transpose→ [B, T, H] ─MatMul(W_hq)+b_q→ logits [B, T, V]
+ *   head:         x ─Transpose→ hidden [B, T, H] ─MatMul(W_hq)+b_q→ logits [B, T, V]
+ *
+ * `hidden` (the last layer's h_t at every step, ONNX's `Y`) is also an output,
+ * so a runtime can show what the units do over a text (Karpathy et al. 2015).
  *
  * The state of all layers travels as one tensor [L, B, H] (h0/hT, and c0/cT
  * for an LSTM), split and concatenated per layer inside the graph; the names
@@ -27,6 +30,7 @@ export const LM_TENSOR_NAMES = Object.freeze({
   logits: 'logits',
   hT: 'hT',
   cT: 'cT',
+  hidden: 'hidden',
 });
 
 /** Token ids are int32: JS runtimes hold them as Int32Array (no BigInt), and OneHot/Gather take int32 in onnxruntime. */
@@ -45,15 +49,16 @@ export function lmSignature(config: ResolvedRnnConfig): { inputs: TensorSpec[]; 
     inputs.push(state(n.c0));
     outputs.push(state(n.cT));
   }
+  outputs.push({ name: n.hidden, dtype: 'float32', shape: ['batch', 'time', H] });
   return { inputs, outputs };
 }
 
-/** The I/O contract the manifest records (`onnx.io`): ids and logits are batch-major, states [L, batch, H]. */
+/** The I/O contract the manifest records (`onnx.io`): ids, logits and hidden states are batch-major, states [L, batch, H]. */
 export function lmGraphIo(cell: ResolvedRnnConfig['cell']): GraphIo {
   const n = LM_TENSOR_NAMES;
   const state: GraphIo['state'] = [{ input: n.h0, output: n.hT, batchAxis: 1 }];
   if (cell === 'lstm') state.push({ input: n.c0, output: n.cT, batchAxis: 1 });
-  return { tokens: { name: n.ids, batchAxis: 0, timeAxis: 1 }, logits: { name: n.logits, batchAxis: 0, timeAxis: 1 }, state };
+  return { tokens: { name: n.ids, batchAxis: 0, timeAxis: 1 }, logits: { name: n.logits, batchAxis: 0, timeAxis: 1 }, state, hidden: { name: n.hidden, batchAxis: 0, timeAxis: 1 } };
 }
 
 /** Adds a weight matrix in `encoding`: float32 as is, int8 · scale, or float16 cast up; returns the float tensor's name. */
@@ -149,14 +154,14 @@ export function buildLmGraph(config: RnnConfig | ResolvedRnnConfig, tensors: Nam
     if (lstm) nodes.push(node('Concat', Array.from({ length: L }, (_, l) => `cT.${l}`), [n.cT], { axis: 0 }));
   }
 
-  nodes.push(node('Transpose', [`x.${L}`], ['top'], { perm: [1, 0, 2] })); // [B, T, H]
+  nodes.push(node('Transpose', [`x.${L}`], [n.hidden], { perm: [1, 0, 2] })); // [B, T, H], a graph output too
   const whq = addWeight('W_hq', [H, V], tensorOf(tensors, 'W_hq', [H, V]), encoding, inits, nodes);
   inits.push(floatTensor('b_q', [V], tensorOf(tensors, 'b_q', [V])));
-  nodes.push(node('MatMul', ['top', whq], ['scores']));
+  nodes.push(node('MatMul', [n.hidden, whq], ['scores']));
   nodes.push(node('Add', ['scores', 'b_q'], [n.logits])); // [B, T, V]
 
   const { inputs, outputs } = lmSignature(cfg);
-  for (const name of [n.ids, n.h0, n.c0, n.logits, n.hT, n.cT]) {
+  for (const name of [n.ids, n.h0, n.c0, n.logits, n.hT, n.cT, n.hidden]) {
     if (inits.some((t) => t.name === name)) throw new SeqlmError('MODEL_INVALID', `initializer name "${name}" collides with a graph input/output`);
   }
   const bytes = encodeModel({

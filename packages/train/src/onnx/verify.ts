@@ -3,7 +3,7 @@
  * every available onnxruntime with batches that hold every token id of the
  * vocabulary (a wrong row of W_x or the embedding shows for no other id) and
  * random initial states,
- * and compare logits and final states with core's forward pass and the
+ * and compare logits, final states and per-step hidden states with core's forward pass and the
  * TensorFlow.js model on the same weights. Any difference over the tolerance
  * fails with the numbers.
  */
@@ -24,7 +24,7 @@ export type ReferenceName = 'core' | 'tfjs';
 export interface Comparison {
   runtime: OrtRuntime;
   reference: ReferenceName;
-  output: 'logits' | 'hT' | 'cT';
+  output: 'logits' | 'hT' | 'cT' | 'hidden';
   maxAbsDiff: number;
 }
 
@@ -98,7 +98,7 @@ export function coveringLmInput(config: ResolvedRnnConfig, batchSize: number, mi
   return { batchSize: B, numSteps: T, batches };
 }
 
-/** Core's forward pass in the graph's layouts: logits [B, T, V], states [L, B, H]. */
+/** Core's forward pass in the graph's layouts: logits [B, T, V], states [L, B, H], hidden states [B, T, H]. */
 export function coreReference(config: ResolvedRnnConfig, tensors: NamedFloatTensors, ids: Int32Array, B: number, T: number, h0: Float32Array, c0: Float32Array | null): LmRunOutput {
   const plain = tensors instanceof Map ? Object.fromEntries(tensors) : tensors;
   const model = RnnModel.fromParameters(config, plain);
@@ -108,6 +108,7 @@ export function coreReference(config: ResolvedRnnConfig, tensors: NamedFloatTens
     logits: batchMajor(out.logits, B, T, config.vocabSize),
     hT: Float32Array.from(out.state.h),
     cT: out.state.c === null ? null : Float32Array.from(out.state.c),
+    hidden: batchMajor(model.hiddenStates(ids, B, T, state), B, T, config.hiddenSize),
   };
 }
 
@@ -127,7 +128,8 @@ export async function tfjsReference(config: ResolvedRnnConfig, tensors: NamedFlo
       ts.forEach((t, l) => out.set(t.dataSync() as Float32Array, l * B * H));
       return out;
     };
-    const result = { logits: batchMajor(logits.dataSync() as Float32Array, B, T, V), hT: join(state.h), cT: state.c === null ? null : join(state.c) };
+    // The TF.js model returns no per-step states; core checks the graph's hidden output.
+    const result = { logits: batchMajor(logits.dataSync() as Float32Array, B, T, V), hT: join(state.h), cT: state.c === null ? null : join(state.c), hidden: null };
     tf.dispose([logits, ...state.h, ...(state.c ?? []), ...start.h, ...(start.c ?? [])]);
     return result;
   } finally {
@@ -168,6 +170,7 @@ export async function verifyLmGraph(bytes: Uint8Array, config: ResolvedRnnConfig
           record(runtime, reference, 'logits', maxAbsDiff(got.logits, want.logits));
           record(runtime, reference, 'hT', maxAbsDiff(got.hT, want.hT));
           if (want.cT !== null) record(runtime, reference, 'cT', maxAbsDiff(got.cT ?? [], want.cT));
+          if (want.hidden !== null) record(runtime, reference, 'hidden', maxAbsDiff(got.hidden ?? [], want.hidden));
         }
       }
     }

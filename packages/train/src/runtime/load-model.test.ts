@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphPredictor, MixtureLm, NeuralLm, RnnLm, type LanguageModel } from '@seqlm/core/lm';
-import { isRuntimeAvailable } from '../onnx/runtime.ts';
+import { createSession, isRuntimeAvailable } from '../onnx/runtime.ts';
+import { parseManifest, type NeuralManifest } from '@seqlm/core/manifest';
 import { repoRoot } from '../testing.test-util.ts';
-import { loadModelDir, readModelFile, resolveRuntime } from './load-model.ts';
+import { graphSessionOf, loadModelDir, readModelFile, resolveRuntime } from './load-model.ts';
 import { buildMixtureFixture, MIXTURE_FIXTURE_COMPONENTS } from './mixture-fixture.ts';
 
 const fixture = (name: string) => join(repoRoot, 'fixtures', 'models', name);
@@ -35,6 +36,34 @@ describe('loadModelDir', () => {
       for (const id of onnx.encodePrefix('the hat ').ids) await cursor.feed([id]);
       expect(maxAbsDiff(cursor.logProbs() ?? [], await core.nextLogProbs('the hat '))).toBeLessThan(1e-5);
     }
+  });
+
+  it.each(['rnn-tiny', 'gru-tiny', 'lstm-tiny'])("%s: the graph's hidden states equal core's forward pass to 1e-5", async (name) => {
+    const core = await loadModelDir(fixture(name), { runtime: 'core' });
+    const text = 'they sat on the sand and the rat ate the hay';
+    const want = await core.hiddenStates(text);
+    const H = (core.manifest as { architecture: { hiddenSize: number } }).architecture.hiddenSize;
+    expect([want.steps, want.size, want.data.length]).toEqual([core.encode(text).ids.length, H, core.encode(text).ids.length * H]);
+    for (const runtime of runtimes) {
+      if (!(await isRuntimeAvailable(runtime))) continue;
+      const onnx = await loadModelDir(fixture(name), { runtime });
+      expect((onnx.predictor as GraphPredictor).hasHiddenStates).toBe(true);
+      const got = await onnx.hiddenStates(text);
+      expect([got.steps, got.size]).toEqual([want.steps, want.size]);
+      expect(maxAbsDiff(got.data, want.data), runtime).toBeLessThan(1e-5);
+    }
+  });
+
+  it('says a graph exported without hidden states must be exported again, and n-grams and mixtures have none', async () => {
+    const dir = fixture('gru-tiny');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    delete manifest.onnx.io.hidden;
+    manifest.onnx.outputs = manifest.onnx.outputs.filter((o: { name: string }) => o.name !== 'hidden');
+    const old = new NeuralLm('gru-old', parseManifest(JSON.stringify(manifest)) as NeuralManifest, await createSession('web', new Uint8Array(readFileSync(join(dir, 'model.onnx')))).then(graphSessionOf));
+    expect((old.predictor as GraphPredictor).hasHiddenStates).toBe(false);
+    await expect(old.hiddenStates('the sea')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('export it again') });
+    const mix = await loadModelDir(fixture('mix-tiny'), { runtime: 'core' });
+    await expect(mix.hiddenStates('the sea')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: 'a mixture model has no hidden state to show' });
   });
 
   it('generates the same tokens twice for one seed on onnxruntime-web', async () => {
