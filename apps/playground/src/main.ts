@@ -256,12 +256,10 @@ async function start(): Promise<void> {
   } catch (error) {
     setStatus('error', 'The model list could not be loaded.');
     showError(modelError, error);
-    document.body.dataset.loaded = 'true'; // loaded, with its error shown
     return;
   }
   if (catalog.models.length === 0) {
     setStatus('error', 'This build bundles no models: run `npm start` (it trains them) or list some in models.config.json.');
-    document.body.dataset.loaded = 'true';
     return;
   }
   fillPicker(select, catalog);
