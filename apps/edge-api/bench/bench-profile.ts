@@ -6,7 +6,8 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { GeneratedToken } from '@seqlm/core/lm';
-import { topIndices } from '@seqlm/core/sampling';
+import { Rng } from '@seqlm/core/random';
+import { sampleToken, topIndices } from '@seqlm/core/sampling';
 import type { ModelRegistry } from '../src/models/registry.ts';
 import { GenerateRequest, NextRequest } from '../src/schemas.ts';
 import { sample } from '../src/routes/generate.ts';
@@ -68,5 +69,23 @@ export function benchProfile(app: OpenAPIHono, registry: ModelRegistry): void {
       }),
     };
     return c.json(pieces);
+  });
+
+  // One piece of a generation step, `runs` times, for a CPU reading from outside (workerd's clock is too coarse for a step).
+  app.post('/__bench/step', async (c) => {
+    const { model: id, piece, runs } = await c.req.json<{ model: string; piece: 'run' | 'feed' | 'sample'; runs: number }>();
+    const model = await registry.get(id);
+    const predictor = model.predictor as unknown as { run(ids: Int32Array, state: unknown): Promise<{ state: unknown }> };
+    const cursor = await model.cursorAfter('the');
+    let state = (await predictor.run(Int32Array.of(1), null)).state;
+    const rng = new Rng(1);
+    const scores = cursor.scores as Float32Array;
+    const options = { temperature: 0.8, topK: 65_536, topP: 0.99, excludeIds: [0] };
+    for (let i = 0; i < runs; i++) {
+      if (piece === 'run') state = (await predictor.run(Int32Array.of(1 + (i % 27)), state)).state;
+      else if (piece === 'feed') await cursor.feed([1 + (i % 27)]);
+      else sampleToken(scores, options, rng);
+    }
+    return c.json({ runs });
   });
 }

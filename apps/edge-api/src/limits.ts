@@ -4,8 +4,8 @@
  * workerd on the default model (a char GRU with H = 256), so that a request at
  * the limits costs the app ≤ 8 ms of CPU, under the Workers Free plan's 10 ms:
  * onnxruntime-web spends ~0.033 ms per prompt token in the one prefill run and
- * ~0.08 ms per generated token (one run per token, about half of it the run's
- * own overhead); parsing, validation and the answer add ~0.3 ms.
+ * ~0.08–0.1 ms per generated token (one run per token, over half of it the
+ * run's own overhead); parsing, validation and the answer add ~0.3 ms.
  */
 
 /** Largest request body read at all; anything bigger is refused (413) before parsing. */
@@ -23,8 +23,8 @@ export const MAX_TEXT_CHARS = 200;
 /**
  * Longest /generate `prompt`, in code points (413 above). Shorter than
  * MAX_TEXT_CHARS so that a request at both generate limits stays within the
- * budget: 50 prompt tokens ≈ 1.7 ms, 64 generated ≈ 5.1 ms (it was 100 + 200
- * tokens, ≈ 19 ms measured).
+ * budget: 50 prompt tokens ≈ 1.7 ms, 48 generated ≈ 4–5 ms (it was 100 + 200
+ * tokens, ≈ 19 ms measured; 64 tokens measured 7.7–8.3 ms, too close).
  */
 export const MAX_PROMPT_CHARS = 50;
 
@@ -32,7 +32,7 @@ export const MAX_PROMPT_CHARS = 50;
 export const MAX_MODEL_ID_CHARS = 128;
 
 /** Most tokens one /generate call may ask for (400 above); continue with another call for more. It was 200. */
-export const MAX_GENERATE_TOKENS = 64;
+export const MAX_GENERATE_TOKENS = 48;
 
 /** Largest `topK` accepted anywhere; it is clamped to the vocabulary size. */
 export const MAX_TOP_K = 65_536;
