@@ -1,9 +1,11 @@
 /**
  * Request limits, in one place so the schemas, the OpenAPI document and the
- * README agree. Sized from the measured in-worker costs on the default model
- * (a char GRU with H = 256: ~0.025 ms per prompt token in the one prefill run,
- * ~0.05 ms per generated token) so that a request at either limit stays near
- * the Workers free plan's 10 ms CPU budget; the README has the figures.
+ * README agree. Sized from the CPU that `npm run bench` measures inside
+ * workerd on the default model (a char GRU with H = 256), so that a request at
+ * the limits costs the app ≤ 8 ms of CPU, under the Workers Free plan's 10 ms:
+ * onnxruntime-web spends ~0.033 ms per prompt token in the one prefill run and
+ * ~0.08–0.1 ms per generated token (one run per token, over half of it the
+ * run's own overhead); parsing, validation and the answer add ~0.3 ms.
  */
 
 /** Largest request body read at all; anything bigger is refused (413) before parsing. */
@@ -14,22 +16,23 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * before normalisation (413 above). Code points, not UTF-16 units, because
  * that is what zod's `.max()` counts and what the char tokenizer splits on, so
  * the limit bounds the tokens a request can cost: an emoji counts once.
+ * 200 tokens of prefill ≈ 6.7 ms; it was 400 (≈ 13.5 ms measured).
  */
-export const MAX_TEXT_CHARS = 400;
+export const MAX_TEXT_CHARS = 200;
 
 /**
  * Longest /generate `prompt`, in code points (413 above). Shorter than
  * MAX_TEXT_CHARS so that a request at both generate limits stays within the
- * 10 ms budget: measured on a char GRU-256, prefill costs ~0.018 ms per prompt
- * token and each generated token ~0.039 ms, so 100 + 200 tokens ≈ 9.6 ms.
+ * budget: 50 prompt tokens ≈ 1.7 ms, 48 generated ≈ 4–5 ms (it was 100 + 200
+ * tokens, ≈ 19 ms measured; 64 tokens measured 7.7–8.3 ms, too close).
  */
-export const MAX_PROMPT_CHARS = 100;
+export const MAX_PROMPT_CHARS = 50;
 
 /** Longest model id in a path (400 above); configured ids are directory names, far shorter. */
 export const MAX_MODEL_ID_CHARS = 128;
 
-/** Most tokens one /generate call may ask for (400 above). */
-export const MAX_GENERATE_TOKENS = 200;
+/** Most tokens one /generate call may ask for (400 above); continue with another call for more. It was 200. */
+export const MAX_GENERATE_TOKENS = 48;
 
 /** Largest `topK` accepted anywhere; it is clamped to the vocabulary size. */
 export const MAX_TOP_K = 65_536;
@@ -43,7 +46,7 @@ export const MAX_TEMPERATURE = 100;
 export const MAX_SEED = 0xffff_ffff;
 
 /** Most candidate texts one /rank call may order (400 above). */
-export const MAX_RANK_CANDIDATES = 8;
+export const MAX_RANK_CANDIDATES = 4;
 
-/** Longest /rank candidate, in code points (413 above): 8 × 100 code points cost about what one /score of 400 does, twice. */
-export const MAX_RANK_CHARS = 100;
+/** Longest /rank candidate, in code points (413 above): 4 × 50 cost what one /score at MAX_TEXT_CHARS does. */
+export const MAX_RANK_CHARS = 50;

@@ -50,7 +50,20 @@ export async function createSession(model: ArrayBuffer | Uint8Array): Promise<or
   });
 }
 
-/** A session as core's runtime drives it (`GraphSession`). */
-export async function createGraphSession(model: ArrayBuffer | Uint8Array): Promise<GraphSession> {
-  return adaptOrtSession(await createSession(model), ort.Tensor as OrtLikeTensor<ort.Tensor>);
+// One session per model buffer: the session warm-up.ts starts for a bundled model at startup is the one the registry gets.
+const sessions = new WeakMap<ArrayBufferLike, Promise<GraphSession>>();
+
+/**
+ * A session as core's runtime drives it (`GraphSession`), created once per
+ * model buffer (sessions hold no request state: a graph's state is an input).
+ */
+export function createGraphSession(model: ArrayBuffer | Uint8Array): Promise<GraphSession> {
+  const whole = !(model instanceof Uint8Array) || (model.byteOffset === 0 && model.byteLength === model.buffer.byteLength);
+  const key = model instanceof Uint8Array ? model.buffer : model;
+  let session = whole ? sessions.get(key) : undefined;
+  if (session === undefined) {
+    session = createSession(model).then((s) => adaptOrtSession(s, ort.Tensor as OrtLikeTensor<ort.Tensor>));
+    if (whole) sessions.set(key, session);
+  }
+  return session;
 }

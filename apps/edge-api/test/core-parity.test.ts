@@ -8,6 +8,7 @@ import lstmWeights from '../../../fixtures/models/lstm-tiny/weights.bin';
 import rnnManifest from '../../../fixtures/models/rnn-tiny/manifest.json' with { type: 'json' };
 import gruManifest from '../../../fixtures/models/gru-tiny/manifest.json' with { type: 'json' };
 import lstmManifest from '../../../fixtures/models/lstm-tiny/manifest.json' with { type: 'json' };
+import { MAX_GENERATE_TOKENS } from '../src/limits.ts';
 import { logSoftmaxRef, postJson } from './helpers.ts';
 
 interface FixtureManifest {
@@ -53,7 +54,7 @@ describe.each(FIXTURES)('%s: /next equals @seqlm/core’s forward pass', (id, ma
     const prefix = Array.from(normalizePrefix(prompt, 'd2l'), (ch) => vocab.indexOf(ch));
     expect(prefix).not.toContain(-1);
     expect(prefix.at(-1)).toBe(vocab.indexOf(' '));
-    const request = { prompt, maxTokens: 150, temperature: 1, seed: 11 };
+    const request = { prompt, maxTokens: MAX_GENERATE_TOKENS, temperature: 1, seed: 11 };
     const { status, body } = await postJson<{ ids: number[]; input: { tokens: number } }>(`/v1/models/${id}/generate`, request);
     expect(status).toBe(200);
     expect(body.input.tokens).toBe(prefix.length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '@seqlm/core';
 import { createApp } from '../src/app.ts';
+import { MAX_GENERATE_TOKENS } from '../src/limits.ts';
 import { MODEL_SOURCES } from '../src/models/generated.ts';
 import { LanguageModel, type Predictor } from '@seqlm/core/lm';
 import { ModelRegistry } from '../src/models/registry.ts';
@@ -123,7 +124,7 @@ describe('POST /v1/models/:id/generate', () => {
   it('stops generating within a token when the client disconnects from the stream', async () => {
     const counting = new CountingRuns();
     const app = createApp(counting);
-    const res = await app.request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: 200, stream: true }) });
+    const res = await app.request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, stream: true }) });
     const reader = res.body!.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toContain('event: token');
@@ -135,8 +136,8 @@ describe('POST /v1/models/:id/generate', () => {
     expect(counting.runs).toBeLessThan(20);
     // Uninterrupted, the same request runs the model once per token.
     const full = new CountingRuns();
-    await (await createApp(full).request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: 200, stream: true }) })).text();
-    expect(full.runs).toBe(200);
+    await (await createApp(full).request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, stream: true }) })).text();
+    expect(full.runs).toBe(MAX_GENERATE_TOKENS);
   });
 
   it('reports model errors as JSON before any event is sent', async () => {

@@ -2,6 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import mixManifest from '../../../fixtures/models/mix-tiny/manifest.json' with { type: 'json' };
 import { createApp } from '../src/app.ts';
+import { MAX_RANK_CANDIDATES, MAX_RANK_CHARS } from '../src/limits.ts';
 import { MODEL_SOURCES } from '../src/models/generated.ts';
 import { ModelRegistry } from '../src/models/registry.ts';
 import { BASE, post, postJson, type ErrorBody } from './helpers.ts';
@@ -84,8 +85,8 @@ describe('POST /v1/models/:id/rank', () => {
 
   it('refuses no candidates, too many, and one too long, in the error envelope', async () => {
     expect((await post('/v1/models/gru-tiny/rank', { candidates: [] })).status).toBe(400);
-    expect((await post('/v1/models/gru-tiny/rank', { candidates: Array.from({ length: 9 }, () => 'the') })).status).toBe(400);
-    const long = await post('/v1/models/gru-tiny/rank', { candidates: ['a'.repeat(101)] });
+    expect((await post('/v1/models/gru-tiny/rank', { candidates: Array.from({ length: MAX_RANK_CANDIDATES + 1 }, () => 'the') })).status).toBe(400);
+    const long = await post('/v1/models/gru-tiny/rank', { candidates: ['a'.repeat(MAX_RANK_CHARS + 1)] });
     expect(long.status).toBe(413);
     expect(((await long.json()) as ErrorBody).error.code).toBe('PAYLOAD_TOO_LARGE');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Vocab } from '@seqlm/core';
 import { loadNgram, scoreIds } from '@seqlm/core/ngram';
 import manifest from './fixtures/ngram-char3/manifest.json' with { type: 'json' };
+import { MAX_GENERATE_TOKENS } from '../src/limits.ts';
 import { MODEL_SOURCES } from '../src/models/generated.ts';
 import { postJson } from './helpers.ts';
 
@@ -52,14 +53,14 @@ describe('the n-gram model (core) behind the same endpoints', () => {
 
   it('/generate stops at </s> without emitting it, and never emits <s>', async () => {
     const results = await Promise.all(
-      [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => postJson<{ tokens: string[]; finishReason: string; text: string }>('/v1/models/ngram-char3/generate', { prompt: 'the', maxTokens: 200, seed })),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => postJson<{ tokens: string[]; finishReason: string; text: string }>('/v1/models/ngram-char3/generate', { prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, seed })),
     );
     expect(results.some((r) => r.body.finishReason === 'stop')).toBe(true);
     for (const { status, body } of results) {
       expect(status).toBe(200);
       expect(body.tokens).not.toContain('</s>');
       expect(body.tokens).not.toContain('<s>');
-      if (body.finishReason === 'length') expect(body.tokens).toHaveLength(200);
+      if (body.finishReason === 'length') expect(body.tokens).toHaveLength(MAX_GENERATE_TOKENS);
       expect(body.text).toBe(body.tokens.join(''));
     }
   });

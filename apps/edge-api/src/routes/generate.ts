@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { FinishReason, GeneratedToken, LanguageModel } from '@seqlm/core/lm';
 import { describeError, errorBody } from '../errors.ts';
+import { SseBatch } from '../sse-batch.ts';
 import { GenerateEventStream, GenerateRequest, GenerateResponse, ModelParams, type GenerateInput } from '../schemas.ts';
 import { MODEL_ERRORS, encodeInput, finiteOrNull, requireJsonBody, type App, type RouteDeps } from './shared.ts';
 
@@ -90,22 +91,26 @@ export function generateRoutes(app: App, { registry }: RouteDeps): void {
       // through onAbort: it stops generation before the next token (nobody would read it).
       const stop = new AbortController();
       stream.onAbort(() => stop.abort());
+      // One write per token cost 2.5x the JSON answer's CPU; events are written in groups (sse-batch.ts).
+      const events = new SseBatch(stream);
       try {
         const it = sample(model, input.ids, body, stop.signal);
         let step = await it.next();
         for (; !step.done; step = await it.next()) {
           tokens.push(step.value);
           const { index, id: tokenId, token, logProb } = step.value;
-          await stream.writeSSE({ event: 'token', id: String(index), data: JSON.stringify({ index, id: tokenId, token, logProb: finiteOrNull(logProb) }) });
+          await events.add('token', JSON.stringify({ index, id: tokenId, token, logProb: finiteOrNull(logProb) }), String(index));
         }
         if (step.value === 'abort') return;
-        await stream.writeSSE({ event: 'done', data: JSON.stringify({ ...summary(tokens, step.value), count: tokens.length }) });
+        await events.add('done', JSON.stringify({ ...summary(tokens, step.value), count: tokens.length }));
+        await events.flush();
       } catch (error) {
         // Headers are sent by now, so a failure mid-stream is one event in the error envelope. Caught
         // here rather than in streamSSE's onError, after which Hono writes a second error event
         // carrying the raw message.
         console.error(error);
         const { code, message } = describeError(error);
+        await events.flush();
         await stream.writeSSE({ event: 'error', data: JSON.stringify(errorBody(c, code, message)) });
       }
     });
