@@ -20,7 +20,11 @@ export interface GraphTensor {
 export interface GraphSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, { type: 'float32' | 'int32' | 'int64'; data: Float32Array | Int32Array | BigInt64Array; dims: readonly number[] }>): Promise<Record<string, GraphTensor>>;
+  /** Runs the graph; `fetches`, when given, names the outputs wanted (a session may return more). */
+  run(
+    feeds: Record<string, { type: 'float32' | 'int32' | 'int64'; data: Float32Array | Int32Array | BigInt64Array; dims: readonly number[] }>,
+    fetches?: readonly string[],
+  ): Promise<Record<string, GraphTensor>>;
 }
 
 export type GraphFeeds = Parameters<GraphSession['run']>[0];
@@ -29,7 +33,7 @@ export type GraphFeeds = Parameters<GraphSession['run']>[0];
 export interface OrtLikeSession<T> {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, T>): Promise<Record<string, GraphTensor>>;
+  run(feeds: Record<string, T>, fetches: readonly string[]): Promise<Record<string, GraphTensor>>;
 }
 
 /** onnxruntime's `Tensor` class, as a constructor from a type, data and dims. */
@@ -44,10 +48,10 @@ export function adaptOrtSession<T>(session: OrtLikeSession<T>, Tensor: OrtLikeTe
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    run: (feeds) => {
+    run: (feeds, fetches) => {
       const tensors: Record<string, T> = {};
       for (const [name, f] of Object.entries(feeds)) tensors[name] = new Tensor(f.type, f.data, f.dims);
-      return session.run(tensors);
+      return session.run(tensors, fetches ?? session.outputNames);
     },
   };
 }
@@ -69,6 +73,8 @@ export class GraphPredictor implements Predictor<GraphState | null> {
   readonly #io: GraphIo;
   readonly #tokenType: 'int32' | 'int64';
   readonly #hiddenSize: number;
+  readonly #fetches: readonly string[];
+  readonly #fetchesWithHidden: readonly string[];
   // Zeros, shared by every run: sessions copy inputs and never write them.
   readonly #zeroState: GraphState;
 
@@ -86,6 +92,8 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     this.#io = io;
     this.vocabSize = manifest.architecture.vocabSize;
     this.#hiddenSize = manifest.architecture.hiddenSize;
+    this.#fetches = [io.logits.name, ...io.state.map((s) => s.output)];
+    this.#fetchesWithHidden = io.hidden === undefined ? this.#fetches : [...this.#fetches, io.hidden.name];
     const tokenSpec = onnx.inputs.find((t) => t.name === io.tokens.name);
     this.#tokenType = tokenSpec?.dtype === 'int64' ? 'int64' : 'int32';
     this.#zeroState = io.state.map((pair) => {
@@ -126,7 +134,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     if (spec === undefined) {
       throw new SeqlmError('UNSUPPORTED', 'this model was exported before ONNX graphs returned their hidden states: export it again from its weights to look inside (`seqlm export <model-dir>`, about a second)');
     }
-    const { outputs } = await this.run(ids, null);
+    const { outputs } = await this.run(ids, null, true);
     const t = outputs[spec.name];
     const T = ids.length;
     const H = this.#hiddenSize;
@@ -137,8 +145,11 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     return { steps: T, size: H, data: t.data };
   }
 
-  /** One run over `ids` (batch 1) from `state` (zeros when null): logits `[T, V]` row-major and the state after the last id. */
-  async run(ids: Int32Array, state: GraphState | null): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
+  /**
+   * One run over `ids` (batch 1) from `state` (zeros when null): logits `[T, V]` row-major and the state after the last id.
+   * Only the logits and state are fetched unless `withHidden`: the per-step hidden states are T×H floats to copy out.
+   */
+  async run(ids: Int32Array, state: GraphState | null, withHidden = false): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
     const io = this.#io;
     const T = ids.length;
     const dims = io.tokens.batchAxis < io.tokens.timeAxis ? [1, T] : [T, 1];
@@ -149,7 +160,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
       const t = carried[i] as GraphTensor;
       feeds[pair.input] = { type: 'float32', data: t.data as Float32Array, dims: t.dims };
     });
-    const outputs = await this.#session.run(feeds);
+    const outputs = await this.#session.run(feeds, withHidden ? this.#fetchesWithHidden : this.#fetches);
     const logits = outputs[io.logits.name];
     const V = this.vocabSize;
     if (logits === undefined || !(logits.data instanceof Float32Array) || logits.data.length !== T * V || logits.dims.at(-1) !== V) {
