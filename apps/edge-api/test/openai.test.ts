@@ -113,6 +113,24 @@ describe('POST /openai/v1/completions', () => {
     expect(completion.usage).toEqual({ prompt_tokens: prompt.length, completion_tokens: 0, total_tokens: prompt.length });
   });
 
+  it.each(['gru-tiny', 'ngram-char3'])("echo lists each prompt position's alternatives as /next gives them after the text before it (%s)", async (model) => {
+    const prompt = 'the time';
+    const completion = await client.completions.create({ model, prompt, max_tokens: 0, echo: true, logprobs: 2 });
+    const lp = completion.choices[0]!.logprobs!;
+    const score = await postJson<{ tokens: string[]; logProbs: number[] }>(`/v1/models/${model}/score`, { text: prompt });
+    // /score also scores the </s> a boundary n-gram expects after the text; echo covers the prompt's own tokens.
+    const scored = score.body.logProbs.filter((_, i) => score.body.tokens[i] !== '</s>');
+    const given = lp.token_logprobs!.filter((x): x is number => x !== null);
+    expect(given).toHaveLength(scored.length);
+    given.forEach((x, i) => expect(Math.abs(x - scored[i]!)).toBeLessThanOrEqual(1e-12));
+    // A neural model predicts nothing before its first token; an n-gram model predicts it from the start.
+    expect(lp.token_logprobs![0] === null).toBe(model === 'gru-tiny');
+    for (let i = 1; i < prompt.length; i++) {
+      const next = await postJson<{ top: { token: string; logProb: number }[] }>(`/v1/models/${model}/next`, { text: prompt.slice(0, i), topK: 2 });
+      for (const t of next.body.top) expect(lp.top_logprobs![i]![t.token], `position ${i}, ${t.token}`).toBeCloseTo(t.logProb, 6);
+    }
+  });
+
   it('echoes the prompt before generated tokens, offsets continuing after it', async () => {
     const completion = await client.completions.create({ model: MODEL, prompt: 'the', max_tokens: 4, echo: true, logprobs: 0, seed: 1 });
     const choice = completion.choices[0]!;
@@ -189,5 +207,26 @@ describe('errors on the compatible routes, in OpenAI\'s shape', () => {
 describe('client disconnect', () => {
   it('stops generating within a token when the client leaves a stream', async () => {
     await expectStreamStopsOnDisconnect(COMPLETIONS, { model: MODEL, prompt: 'the', max_tokens: 200, stream: true }, 'data: {', 200);
+  });
+});
+
+describe('/openapi.json', () => {
+  it('documents the compatible routes, their parameters, chunks and error shape', async () => {
+    const doc = (await (await SELF.fetch(`${BASE}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }> };
+    };
+    expect(Object.keys(doc.paths['/openai/v1/completions']!)).toEqual(['post']);
+    expect(Object.keys(doc.paths['/openai/v1/completions']!.post!.responses).sort()).toEqual(['200', '400', '404', '405', '413', '415', '429', '503']);
+    expect(Object.keys(doc.paths['/openai/v1/models']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/openai/v1/models/{model}']!)).toEqual(['get']);
+    const request = doc.components.schemas.CompletionRequest!;
+    expect(request.required?.sort()).toEqual(['model', 'prompt']);
+    for (const p of ['max_tokens', 'temperature', 'top_p', 'n', 'stop', 'seed', 'stream', 'logprobs', 'echo', 'user', 'suffix', 'logit_bias', 'best_of', 'presence_penalty', 'frequency_penalty']) {
+      expect(request.properties, p).toHaveProperty(p);
+    }
+    expect(request.properties.logprobs).toMatchObject({ minimum: 0, maximum: 5 });
+    expect(Object.keys(doc.components.schemas.CompletionChunk!.properties).sort()).toEqual(['choices', 'created', 'id', 'model', 'object', 'usage']);
+    expect(Object.keys(doc.components.schemas.OpenAIError!.properties)).toEqual(['error']);
   });
 });

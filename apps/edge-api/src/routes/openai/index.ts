@@ -13,6 +13,7 @@ import type { App, RouteDeps } from '../shared.ts';
 import { openaiCompletionRoutes } from './completions.ts';
 import { openaiErrorShape } from './errors.ts';
 import { openaiModelRoutes } from './models.ts';
+import { CompletionChunk } from './schemas.ts';
 
 export const OPENAI_PREFIX = '/openai/v1';
 
@@ -27,6 +28,8 @@ export function openaiRoutes(app: App, { registry }: RouteDeps, options: { rateL
     await next();
   });
   for (const path of [`${OPENAI_PREFIX}/models`, `${OPENAI_PREFIX}/models/:model`]) app.use(path, publicCache());
+  // A stream's chunk is no route's body; naming it puts it under components, as /generate's events are.
+  app.openAPIRegistry.register('CompletionChunk', CompletionChunk);
   openaiModelRoutes(app, registry);
   openaiCompletionRoutes(app, registry);
 }

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+import { METHOD_NOT_ALLOWED } from '../shared.ts';
 import { OpenAIRequestError } from './errors.ts';
 import { OpenAIErrorResponse } from './schemas.ts';
 
@@ -8,7 +9,7 @@ export const openaiErrorContent = { 'application/json': { schema: OpenAIErrorRes
 export const OPENAI_ERRORS = {
   400: { description: 'Malformed JSON, a wrong type, an unknown or unsupported parameter (suffix, logit_bias, best_of > 1, non-zero penalties), a value out of range', content: openaiErrorContent },
   404: { description: 'No model with this id (code model_not_found, param model)', content: openaiErrorContent },
-  405: { description: 'Another method on this path; the Allow header lists the methods it takes', content: openaiErrorContent },
+  405: { ...METHOD_NOT_ALLOWED, content: openaiErrorContent },
   413: { description: 'The body or the prompts are over the documented limit', content: openaiErrorContent },
   415: { description: 'The Content-Type is not application/json', content: openaiErrorContent },
   429: { description: 'Too many requests from this address (where rate limiting is configured)', content: openaiErrorContent },
