@@ -173,6 +173,7 @@ describe('errors on the compatible routes, in OpenAI\'s shape', () => {
     ['max_tokens', { max_tokens: 201 }],
     ['logprobs', { logprobs: 6 }],
     ['tools', { tools: [] }],
+    ['prompt', { prompt: '!!!' }],
   ])('refuses %s with 400', async (param, extra) => {
     await expectOpenAIError(await post(COMPLETIONS, { ...base, ...extra }), 400, param);
   });

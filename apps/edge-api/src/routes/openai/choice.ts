@@ -6,7 +6,9 @@
 import { GraphPredictor, type FinishReason, type LanguageModel } from '@seqlm/core/lm';
 import { logSoftmax, topIndices } from '@seqlm/core/sampling';
 import type { EncodedText } from '@seqlm/core/vocab';
+import { ApiError } from '../../errors.ts';
 import { encodeInput, finiteOrNull } from '../shared.ts';
+import { OpenAIRequestError } from './errors.ts';
 import type { CompletionPlan } from './params.ts';
 
 /** OpenAI's `logprobs` object, for a piece or a whole choice. */
@@ -79,7 +81,12 @@ async function promptRows(model: LanguageModel, ids: Int32Array): Promise<(Float
  * model has none: null); a `</s>` scored after the text is not part of it.
  */
 export async function preparePrompt(model: LanguageModel, prompt: string, plan: CompletionPlan): Promise<PreparedPrompt> {
-  const input = encodeInput(model, prompt, 'prompt', plan.maxTokens === 0 ? 'text' : 'prefix');
+  let input: EncodedText;
+  try {
+    input = encodeInput(model, prompt, 'prompt', plan.maxTokens === 0 ? 'text' : 'prefix');
+  } catch (error) {
+    throw error instanceof ApiError ? new OpenAIRequestError(error.code, error.message, 'prompt') : error;
+  }
   // Tokens as written (after normalisation), so `text` is the prompt itself; one outside the vocabulary was scored as <unk>.
   const tokens = [...input.tokens];
   const offsets: number[] = [];
