@@ -248,14 +248,17 @@ async function coldStart(model: string): Promise<{ cpuMs: number; wallMs: number
   }
 }
 
-const COMPAT_ROUNDS = 7;
-const COMPAT_RUNS = 10;
+// Short rounds, alternating, many of them: on a loaded shared machine the load drifts within
+// seconds, so each native/compatible pair is timed back to back and the pairs' ratios are pooled.
+const COMPAT_ROUNDS = 41;
+const COMPAT_RUNS = 2;
 
 /**
  * Per generated token through the OpenAI-compatible completions route and
  * through the native /generate, JSON and streamed: the same prompt, seed and
  * 200 tokens (so the same model work), each route timed over many requests
- * inside one, in alternating rounds so drift in the machine's load hits both.
+ * inside one, in alternating rounds so drift in the machine's load hits both;
+ * the ratio is the median of the rounds' ratios.
  */
 async function compatibleVsNative(): Promise<BenchRow[]> {
   const prompt = 'the time traveller';
@@ -279,10 +282,18 @@ async function compatibleVsNative(): Promise<BenchRow[]> {
       b.push(await perToken(compatible, stream));
     }
     const how = stream ? 'streamed' : 'JSON';
+    const ratios = b.map((x, i) => x / a[i]!);
+    const sorted = [...ratios].sort((x, y) => x - y);
     rows.push(
       { name: `in-worker /generate route, ${how}, per generated token`, value: median(a), unit: 'ms/token', note: `median of ${COMPAT_ROUNDS} rounds of ${COMPAT_RUNS} requests, ${maxTokens} tokens each` },
       { name: `in-worker /openai/v1/completions route, ${how}, per generated token`, value: median(b), unit: 'ms/token', note: 'same prompt, seed and tokens' },
-      { name: `compatible / native per-token cost, ${how}`, value: median(b) / median(a), unit: 'x', goal: { op: '<=', value: 1.05 }, note: `rounds: ${b.map((x, i) => (x / a[i]!).toFixed(3)).join(', ')}` },
+      {
+        name: `compatible / native per-token cost, ${how}`,
+        value: median(ratios),
+        unit: 'x',
+        goal: { op: '<=', value: 1.05 },
+        note: `median of the rounds' ratios; quartiles ${sorted[Math.floor(sorted.length / 4)]!.toFixed(2)}–${sorted[Math.floor((3 * sorted.length) / 4)]!.toFixed(2)}`,
+      },
     );
   }
   return rows;
@@ -367,6 +378,7 @@ export default async function edgeBench(): Promise<BenchRow[]> {
       { name: 'in-worker /generate, per generated token', value: gen.json.ms! / gen.json.generated!, unit: 'ms/token', goal: { op: '<=', value: 0.1 }, note: 'sampling + one ORT run with carried state' },
       { name: 'in-worker /generate, 200 tokens (prefill included)', value: gen.json.ms! / 20, unit: 'ms', goal: { op: '<=', value: 20 } },
     );
+    rows.push(...(await compatibleVsNative()));
     const ngram = await postJson('/__bench/next', { model: 'ngram-char3', text: PROMPT, runs: 2000 });
     rows.push({ name: 'in-worker /next on ngram-char3 (trigram lookups)', value: ngram.json.ms! / 2000, unit: 'ms' });
 

@@ -60,7 +60,9 @@ export function openaiCompletionRoutes(app: App, registry: ModelRegistry): void 
         // only seen through onAbort, which stops generation before the next token.
         const stop = new AbortController();
         stream.onAbort(() => stop.abort());
-        const send = (chunk: Chunk) => stream.writeSSE({ data: JSON.stringify(chunk) });
+        // Every chunk repeats the head: serialise it once, and per token only the choice.
+        const headJson = JSON.stringify(head).slice(0, -1);
+        const send = (chunk: Omit<Chunk, keyof typeof head>) => stream.writeSSE({ data: `${headJson},${JSON.stringify(chunk).slice(1)}` });
         let generated = 0;
         try {
           for (const { prompt, index, seed } of choices) {
@@ -68,12 +70,12 @@ export function openaiCompletionRoutes(app: App, registry: ModelRegistry): void 
             let step = await it.next();
             for (; !step.done; step = await it.next()) {
               if (step.value !== prompt.echo) generated++;
-              await send({ ...head, choices: [{ text: step.value.text, index, logprobs: step.value.logprobs, finish_reason: null }] });
+              await send({ choices: [{ text: step.value.text, index, logprobs: step.value.logprobs, finish_reason: null }] });
             }
             if (step.value === 'abort') return;
-            await send({ ...head, choices: [{ text: '', index, logprobs: plan.logprobs === null ? null : joinLogprobs([], true), finish_reason: step.value }] });
+            await send({ choices: [{ text: '', index, logprobs: plan.logprobs === null ? null : joinLogprobs([], true), finish_reason: step.value }] });
           }
-          if (plan.includeUsage) await send({ ...head, choices: [], usage: usage(generated) });
+          if (plan.includeUsage) await send({ choices: [], usage: usage(generated) });
           await stream.writeSSE({ data: '[DONE]' });
         } catch (error) {
           // Headers are sent by now: the failure is one data line in OpenAI's error shape, then the end.
