@@ -7,6 +7,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelRegistry } from '../src/models/registry.ts';
 import { sample } from '../src/routes/generate.ts';
 
+interface RouteTimingRequest {
+  path: string;
+  body: unknown;
+  runs: number;
+}
+
 interface TimingRequest {
   model: string;
   text: string;
@@ -40,5 +46,22 @@ export function benchRoutes(app: OpenAPIHono, registry: ModelRegistry): void {
     const start = performance.now();
     for (let i = 0; i < runs; i++) await once(i + 1);
     return c.json({ runs, promptTokens: ids.length, generated, ms: performance.now() - start });
+  });
+
+  // ms for `runs` requests through one of the app's own routes, each answer read to its end: the
+  // whole route (validation, model work, JSON or SSE) without HTTP, so two routes' overheads compare.
+  app.post('/__bench/route', async (c) => {
+    const { path, body, runs } = await c.req.json<RouteTimingRequest>();
+    const once = async (): Promise<number> => {
+      const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const bytes = (await res.arrayBuffer()).byteLength;
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+      return bytes;
+    };
+    await once();
+    let bytes = 0;
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) bytes += await once();
+    return c.json({ runs, bytes, ms: performance.now() - start });
   });
 }

@@ -4,7 +4,8 @@
  *   /score, /generate as JSON and streamed), read as the workerd process's CPU
  *   time over many requests, and the cold first request on a fresh isolate;
  * - in-worker ms/token for /next and /generate on a char GRU-256, timed over
- *   many runs inside one request (workerd's clock has 1 ms resolution);
+ *   many runs inside one request (workerd's clock has 1 ms resolution), and
+ *   per generated token through /openai/v1/completions against /generate;
  * - HTTP p50/p99 through `wrangler dev` for 5,000 sequential and 5,000
  *   16-concurrent /next requests, with the error count;
  * - cold start (the first request after wrangler dev is ready: isolate, ORT
@@ -273,6 +274,57 @@ async function coldStart(model: string): Promise<{ cpuMs: number; wallMs: number
   }
 }
 
+// Short rounds, alternating, many of them: on a loaded shared machine the load drifts within
+// seconds, so each native/compatible pair is timed back to back and the pairs' ratios are pooled.
+const COMPAT_ROUNDS = 41;
+const COMPAT_RUNS = 2;
+
+/**
+ * Per generated token through the OpenAI-compatible completions route and
+ * through the native /generate, JSON and streamed: the same prompt, seed and
+ * 200 tokens (so the same model work), each route timed over many requests
+ * inside one, in alternating rounds so drift in the machine's load hits both;
+ * the ratio is the median of the rounds' ratios.
+ */
+async function compatibleVsNative(): Promise<BenchRow[]> {
+  const prompt = 'the time traveller';
+  const maxTokens = MAX_GENERATE_TOKENS;
+  const native = { path: `/v1/models/${BENCH_MODEL_ID}/generate`, body: { prompt, maxTokens, seed: 1 } };
+  const compatible = { path: '/openai/v1/completions', body: { model: BENCH_MODEL_ID, prompt, max_tokens: maxTokens, seed: 1 } };
+  const check = await postJson(compatible.path, compatible.body);
+  const generated = (check.json as unknown as { usage: { completion_tokens: number } }).usage.completion_tokens;
+  if (generated !== maxTokens) throw new Error(`the compatible route generated ${generated} tokens, not ${maxTokens}`);
+  const perToken = async (route: { path: string; body: object }, stream: boolean): Promise<number> => {
+    const r = await postJson('/__bench/route', { path: route.path, body: { ...route.body, stream }, runs: COMPAT_RUNS });
+    if (r.status !== 200) throw new Error(`/__bench/route answered ${r.status}`);
+    return r.json.ms! / COMPAT_RUNS / maxTokens;
+  };
+  const rows: BenchRow[] = [];
+  for (const stream of [false, true]) {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let round = 0; round < COMPAT_ROUNDS; round++) {
+      a.push(await perToken(native, stream));
+      b.push(await perToken(compatible, stream));
+    }
+    const how = stream ? 'streamed' : 'JSON';
+    const ratios = b.map((x, i) => x / a[i]!);
+    const sorted = [...ratios].sort((x, y) => x - y);
+    rows.push(
+      { name: `in-worker /generate route, ${how}, per generated token`, value: median(a), unit: 'ms/token', note: `median of ${COMPAT_ROUNDS} rounds of ${COMPAT_RUNS} requests, ${maxTokens} tokens each` },
+      { name: `in-worker /openai/v1/completions route, ${how}, per generated token`, value: median(b), unit: 'ms/token', note: 'same prompt, seed and tokens' },
+      {
+        name: `compatible / native per-token cost, ${how}`,
+        value: median(ratios),
+        unit: 'x',
+        goal: { op: '<=', value: 1.05 },
+        note: `median of the rounds' ratios; quartiles ${sorted[Math.floor(sorted.length / 4)]!.toFixed(2)}–${sorted[Math.floor((3 * sorted.length) / 4)]!.toFixed(2)}`,
+      },
+    );
+  }
+  return rows;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const COLD_STARTS = 3;
 
@@ -378,6 +430,7 @@ async function inWorkerRows(): Promise<BenchRow[]> {
     { name: 'in-worker /generate, per generated token', value: gen.json.ms! / gen.json.generated!, unit: 'ms/token', goal: { op: '<=', value: 0.1 }, note: 'sampling + one ORT run with carried state' },
     { name: 'in-worker /generate, 200 tokens (prefill included)', value: gen.json.ms! / 20, unit: 'ms', goal: { op: '<=', value: 20 } },
   );
+  rows.push(...(await compatibleVsNative()));
   const ngram = await postJson('/__bench/next', { model: 'ngram-char3', text: PROMPT, runs: 2000 });
   rows.push({ name: 'in-worker /next on ngram-char3 (trigram lookups)', value: ngram.json.ms! / 2000, unit: 'ms' });
   return rows;

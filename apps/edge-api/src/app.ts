@@ -12,6 +12,7 @@ import { generateRoutes } from './routes/generate.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { nextRoutes } from './routes/next.ts';
+import { openaiRoutes } from './routes/openai/index.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { rankRoutes } from './routes/rank.ts';
 import { scoreRoutes } from './routes/score.ts';
@@ -89,6 +90,7 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Op
   generateRoutes(app, deps);
   scoreRoutes(app, deps);
   rankRoutes(app, deps);
+  openaiRoutes(app, deps, options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {});
   openapiRoutes(app);
   allowOf = allowedMethods(app.routes);
   app.notFound((c) => {

@@ -5,7 +5,7 @@ import { MAX_GENERATE_TOKENS } from '../src/limits.ts';
 import { MODEL_SOURCES } from '../src/models/generated.ts';
 import { LanguageModel, type Predictor } from '@seqlm/core/lm';
 import { ModelRegistry } from '../src/models/registry.ts';
-import { FIXTURE_VOCAB, parseSse, post, postJson } from './helpers.ts';
+import { FIXTURE_VOCAB, expectStreamStopsOnDisconnect, parseSse, post, postJson } from './helpers.ts';
 
 interface GenerateBody {
   input: { tokens: number; oov: number };
@@ -122,22 +122,7 @@ describe('POST /v1/models/:id/generate', () => {
   });
 
   it('stops generating within a token when the client disconnects from the stream', async () => {
-    const counting = new CountingRuns();
-    const app = createApp(counting);
-    const res = await app.request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, stream: true }) });
-    const reader = res.body!.getReader();
-    const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toContain('event: token');
-    await reader.cancel();
-    const atCancel = counting.runs;
-    // Give a generation that kept going ample time to run many more steps.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(counting.runs - atCancel).toBeLessThanOrEqual(1);
-    expect(counting.runs).toBeLessThan(20);
-    // Uninterrupted, the same request runs the model once per token.
-    const full = new CountingRuns();
-    await (await createApp(full).request(GEN, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, stream: true }) })).text();
-    expect(full.runs).toBe(MAX_GENERATE_TOKENS);
+    await expectStreamStopsOnDisconnect(GEN, { prompt: 'the', maxTokens: MAX_GENERATE_TOKENS, stream: true }, 'event: token', MAX_GENERATE_TOKENS);
   });
 
   it('reports model errors as JSON before any event is sent', async () => {
@@ -165,31 +150,6 @@ class FailingAfterFirstToken extends ModelRegistry {
       normalized: inner.normalized,
       start: () => inner.start(),
       advance: (state, ids) => (runs++ === 0 ? inner.advance(state, ids) : Promise.reject(this.#error)),
-      logProbsOf: (ids) => inner.logProbsOf(ids),
-    };
-    return new LanguageModel({ id: model.id, manifest: model.manifest, vocab: model.vocab, stopIds: model.stopIds, predictor });
-  }
-}
-
-/** Serves gru-tiny and counts the model runs (the prompt's, then one per generated token but the last). */
-class CountingRuns extends ModelRegistry {
-  runs = 0;
-
-  constructor() {
-    super(MODEL_SOURCES.filter((source) => source.id === 'gru-tiny'));
-  }
-
-  override async get(id: string): Promise<LanguageModel> {
-    const model = await super.get(id);
-    const inner = model.predictor;
-    const predictor: Predictor<unknown> = {
-      vocabSize: inner.vocabSize,
-      normalized: inner.normalized,
-      start: () => inner.start(),
-      advance: (state, ids) => {
-        this.runs++;
-        return inner.advance(state, ids);
-      },
       logProbsOf: (ids) => inner.logProbsOf(ids),
     };
     return new LanguageModel({ id: model.id, manifest: model.manifest, vocab: model.vocab, stopIds: model.stopIds, predictor });

@@ -1,4 +1,9 @@
 import { SELF } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { LanguageModel, type Predictor } from '@seqlm/core/lm';
+import { MODEL_SOURCES } from '../src/models/generated.ts';
+import { ModelRegistry } from '../src/models/registry.ts';
 import rnnIo from '../../../fixtures/models/rnn-tiny/io.json' with { type: 'json' };
 import gruIo from '../../../fixtures/models/gru-tiny/io.json' with { type: 'json' };
 import lstmIo from '../../../fixtures/models/lstm-tiny/io.json' with { type: 'json' };
@@ -78,4 +83,53 @@ export function parseSse(text: string): { event: string; data: string; id?: stri
       }
       return { event: fields.event ?? 'message', data: fields.data ?? '', ...(fields.id !== undefined ? { id: fields.id } : {}) };
     });
+}
+
+/** Serves only `id` (gru-tiny) and counts the model runs (the prompt's, then one per generated token but the last). */
+export class CountingRegistry extends ModelRegistry {
+  runs = 0;
+
+  constructor(id = 'gru-tiny') {
+    super(MODEL_SOURCES.filter((source) => source.id === id));
+  }
+
+  override async get(id: string): Promise<LanguageModel> {
+    const model = await super.get(id);
+    const inner = model.predictor;
+    const predictor: Predictor<unknown> = {
+      vocabSize: inner.vocabSize,
+      normalized: inner.normalized,
+      start: () => inner.start(),
+      advance: (state, ids) => {
+        this.runs++;
+        return inner.advance(state, ids);
+      },
+      logProbsOf: (ids) => inner.logProbsOf(ids),
+    };
+    return new LanguageModel({ id: model.id, manifest: model.manifest, vocab: model.vocab, stopIds: model.stopIds, predictor });
+  }
+}
+
+/**
+ * Streams `body` from `path` on an app over a counting gru-tiny, reads the first chunk (which must
+ * contain `firstChunk`), cancels, and checks that at most one more model run happens; the same
+ * request read to its end runs the model `fullRuns` times.
+ */
+export async function expectStreamStopsOnDisconnect(path: string, body: unknown, firstChunk: string, fullRuns: number): Promise<void> {
+  const request = (registry: CountingRegistry) =>
+    createApp(registry).request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const counting = new CountingRegistry();
+  const reader = (await request(counting)).body!.getReader();
+  const first = await reader.read();
+  expect(new TextDecoder().decode(first.value)).toContain(firstChunk);
+  await reader.cancel();
+  const atCancel = counting.runs;
+  // Give a generation that kept going ample time to run many more steps.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(counting.runs - atCancel).toBeLessThanOrEqual(1);
+  expect(counting.runs).toBeLessThan(20);
+  // Uninterrupted, the same request runs the model once per token.
+  const full = new CountingRegistry();
+  await (await request(full)).text();
+  expect(full.runs).toBe(fullRuns);
 }

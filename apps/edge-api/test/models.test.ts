@@ -66,7 +66,18 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/v1/models', '/v1/models/{id}', '/v1/models/{id}/generate', '/v1/models/{id}/next', '/v1/models/{id}/rank', '/v1/models/{id}/score'].sort(),
+      [
+        '/health',
+        '/v1/models',
+        '/v1/models/{id}',
+        '/v1/models/{id}/generate',
+        '/v1/models/{id}/next',
+        '/v1/models/{id}/rank',
+        '/v1/models/{id}/score',
+        '/openai/v1/models',
+        '/openai/v1/models/{model}',
+        '/openai/v1/completions',
+      ].sort(),
     );
     expect(Object.keys(doc.paths['/v1/models/{id}/next']!)).toEqual(['post']);
     // Every status a route answers with is documented: GET /v1/models/{id} is 400 for an over-long id.

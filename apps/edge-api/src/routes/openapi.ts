@@ -24,6 +24,7 @@ export function openapiRoutes(app: App): void {
           'Every error is {error: {code, message, requestId}} (schema Error). A method a known path does not take is 405 with an Allow header; OPTIONS on an unknown path is 404.',
           'POST bodies must be Content-Type application/json, optionally with charset=utf-8 (415 otherwise).',
           'With stream: true, /generate answers text/event-stream: event: token (data: GenerateTokenEvent) per token, then event: done (data: GenerateDoneEvent); a failure after the first event is one event: error (data: Error).',
+          "Under /openai/v1, OpenAI's legacy completions API (models, completions) for OpenAI's clients and evaluation harnesses: errors there are OpenAI's {error: {message, type, param, code}} (schema OpenAIError) with the same statuses, and a stream is data: CompletionChunk lines ending in data: [DONE].",
         ].join(' '),
       },
     });
