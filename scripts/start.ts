@@ -143,5 +143,5 @@ seqlm is running:
   playground  http://127.0.0.1:${playgroundPort}
   Zipf plot   ${plot}
 Try: curl -s http://127.0.0.1:${apiPort}/v1/models/tm-gru/generate -H 'content-type: application/json' \\
-       -d '{"prompt":"time traveller","maxTokens":60,"temperature":0.8,"seed":1}'
+       -d '{"prompt":"time traveller","maxTokens":48,"temperature":0.8,"seed":1}'
 Press Ctrl-C to stop.`);

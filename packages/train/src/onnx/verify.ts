@@ -170,7 +170,8 @@ export async function verifyLmGraph(bytes: Uint8Array, config: ResolvedRnnConfig
           record(runtime, reference, 'logits', maxAbsDiff(got.logits, want.logits));
           record(runtime, reference, 'hT', maxAbsDiff(got.hT, want.hT));
           if (want.cT !== null) record(runtime, reference, 'cT', maxAbsDiff(got.cT ?? [], want.cT));
-          if (want.hidden !== null) record(runtime, reference, 'hidden', maxAbsDiff(got.hidden ?? [], want.hidden));
+          // A graph exported before graphs returned their hidden states has none to compare (its signature check covers the rest).
+          if (want.hidden !== null && got.hidden !== null) record(runtime, reference, 'hidden', maxAbsDiff(got.hidden, want.hidden));
         }
       }
     }
