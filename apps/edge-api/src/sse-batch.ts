@@ -26,9 +26,13 @@ export class SseBatch {
     this.#batchSize = batchSize;
   }
 
-  /** Queues one event (`data` holds no line break: it is one JSON text); writes when the batch is full. */
-  async add(event: string, data: string, id?: string): Promise<void> {
-    this.#pending += id === undefined ? `event: ${event}\ndata: ${data}\n\n` : `event: ${event}\ndata: ${data}\nid: ${id}\n\n`;
+  /**
+   * Queues one event (`data` holds no line break: it is one JSON text; a null `event` writes a bare
+   * `data:` line, as OpenAI's stream does); writes when the batch is full.
+   */
+  async add(event: string | null, data: string, id?: string): Promise<void> {
+    const name = event === null ? '' : `event: ${event}\n`;
+    this.#pending += id === undefined ? `${name}data: ${data}\n\n` : `${name}data: ${data}\nid: ${id}\n\n`;
     this.#count++;
     if (this.#written === 0 || this.#count >= this.#batchSize) await this.flush();
   }
