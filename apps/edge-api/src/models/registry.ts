@@ -135,7 +135,8 @@ export class ModelRegistry {
         const b = source.files[path] as ArrayBuffer | Uint8Array;
         return b instanceof Uint8Array ? b : new Uint8Array(b);
       };
-      if (manifest.kind === 'ngram') return NgramLm.fromBytes(source.id, manifest, bytes(manifest.ngram.file));
+      // checkSource (or the bundle's build) has hashed the bytes; loadNgram need not again.
+      if (manifest.kind === 'ngram') return NgramLm.fromBytes(source.id, manifest, bytes(manifest.ngram.file), { verified: true });
       if (manifest.kind === 'mixture') return await this.#loadMixture(source.id, manifest);
       return new NeuralLm(source.id, manifest, await createGraphSession(bytes(manifest.onnx?.file ?? '')));
     } catch (error) {

@@ -131,6 +131,12 @@ describe('NgramLm', () => {
     expect(score.crossEntropy?.bits).toBeCloseTo((score.crossEntropy?.nats as number) / Math.LN2, 12);
   });
 
+  it('skips only the hash, never the size check, for bytes the caller has already verified', () => {
+    const again = NgramLm.fromBytes('ng', manifest, bytes, { verified: true });
+    expect(Array.from(again.ngram.distribution([1]))).toEqual(Array.from(core.distribution([1])));
+    expect(() => NgramLm.fromBytes('ng', manifest, bytes.subarray(0, bytes.length - 1), { verified: true })).toThrow(expect.objectContaining({ code: 'HASH_MISMATCH' }));
+  });
+
   it('scores </s> after the text when trained with sentence boundaries, and stops generating there', async () => {
     const dir = ngramDir(TEXT, 3, { boundaries: true });
     const model = NgramLm.fromBytes('b', dir.manifest, dir.bytes);

@@ -116,7 +116,8 @@ export async function loadFromManifest(
     case 'ngram': {
       const entry = findFile(manifest, manifest.ngram.file);
       if (entry.role !== 'ngram') throw new SeqlmError('UNSUPPORTED', `${id}: load an ARPA model with \`seqlm ngram import\` first; the runtime reads the compact n-gram file, not "${entry.role}"`);
-      return NgramLm.fromBytes(id, manifest, await readListed(entry.path));
+      // readListed has checked the hash (or the caller said the bytes need none): not again in loadNgram.
+      return NgramLm.fromBytes(id, manifest, await readListed(entry.path), { verified: true });
     }
     case 'mixture':
       return loadMixture(location, id, manifest, options, seen);

@@ -61,9 +61,12 @@ export class NgramLm extends LanguageModel<readonly number[]> {
     super({ id, manifest, vocab: model.vocab, predictor, stopIds: usesBoundaries(model) ? [model.eos] : [] });
   }
 
-  /** Decodes a compact n-gram file after checking it against the manifest (size, sha256, contents). */
-  static fromBytes(id: string, manifest: NgramManifest, bytes: Uint8Array): NgramLm {
-    return new NgramLm(id, manifest, loadNgram(manifest, bytes));
+  /**
+   * Decodes a compact n-gram file after checking it against the manifest (size, sha256, contents);
+   * `{verified: true}` skips the hash for bytes the caller has already checked.
+   */
+  static fromBytes(id: string, manifest: NgramManifest, bytes: Uint8Array, options: { verified?: boolean } = {}): NgramLm {
+    return new NgramLm(id, manifest, loadNgram(manifest, bytes, { verify: options.verified !== true }));
   }
 
   /** The counting model underneath. */

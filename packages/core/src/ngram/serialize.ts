@@ -348,6 +348,12 @@ export interface LoadNgramOptions {
    * an order of magnitude faster on a file of megabytes.
    */
   sha256Hex?: (bytes: Uint8Array) => string;
+  /**
+   * Check the bytes' size and hash against the manifest (default true). Pass
+   * false only for bytes the caller has just checked, so a loader does not
+   * hash a file of megabytes twice.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -358,7 +364,10 @@ export interface LoadNgramOptions {
 export function loadNgram(manifest: unknown, bytes: Uint8Array, options: LoadNgramOptions = {}): LoadedNgramModel {
   const m = parseManifest(manifest);
   if (m.kind !== 'ngram') throw new SeqlmError('MANIFEST_INVALID', `expected a manifest of kind "ngram", got "${m.kind}"`);
-  verifyFile(findFile(m, m.ngram.file), bytes, options.sha256Hex);
+  const entry = findFile(m, m.ngram.file);
+  if (options.verify === false) {
+    if (bytes.length !== entry.bytes) throw new SeqlmError('HASH_MISMATCH', `${entry.path}: expected ${entry.bytes} bytes, got ${bytes.length}`, { path: entry.path });
+  } else verifyFile(entry, bytes, options.sha256Hex);
   const model = decodeNgram(bytes);
   const mismatch = (what: string): never => {
     throw new SeqlmError('MANIFEST_INVALID', `the manifest and the n-gram file disagree on the ${what}`, { field: what });
