@@ -2,7 +2,8 @@
  * The edge API's benchmark (bounded loops, loopback only):
  * - CPU per request at every documented maximum (/next with the full vector,
  *   /score, /generate as JSON and streamed), read as the workerd process's CPU
- *   time over many requests, and the cold first request on a fresh isolate;
+ *   time over many requests to the deployable bundle served by a bare workerd
+ *   (bench/plain-workerd.ts), and the cold first request on a fresh isolate;
  * - in-worker ms/token for /next and /generate on a char GRU-256, timed over
  *   many runs inside one request (workerd's clock has 1 ms resolution), and
  *   per generated token through /openai/v1/completions against /generate;
@@ -20,6 +21,7 @@ import { gzipSync } from 'node:zlib';
 import type { BenchRow } from '../../../scripts/bench-kit.ts';
 import { MAX_GENERATE_TOKENS, MAX_PROMPT_CHARS, MAX_TEXT_CHARS, MAX_TOP_K } from '../src/limits.ts';
 import { BENCH_MODEL_ID, makeBenchModel } from './make-bench-model.ts';
+import { startPlainWorkerd } from './plain-workerd.ts';
 import { cpuMsOf, workerdPids } from './worker-cpu.ts';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -70,7 +72,7 @@ function prepareWorker(): void {
       '    if (app === undefined) {',
       '      const registry = new ModelRegistry(MODEL_SOURCES, REJECTED_MODELS, R2_MODELS.map((ref) => r2Model(ref, env)));',
       '      app = createApp(registry);',
-      '      benchRoutes(app, registry);',
+      '      benchRoutes(app, registry, MODEL_SOURCES);',
       '      benchProfile(app, registry);',
       '    }',
       '    return app.fetch(request, env, ctx);',
@@ -194,62 +196,75 @@ function maxRequests(): { name: string; path: string; body: unknown }[] {
   ];
 }
 
+/** Where CPU per request is read: a server's base URL and the workerd processes serving it. */
+interface CpuTarget {
+  base: string;
+  pids: number[];
+}
+
 /** The workerd processes' CPU per request over `runs` sequential requests (after a warm-up), each read to its end. */
-async function cpuPerRequest(pids: number[], path: string, body: unknown, runs: number): Promise<number> {
+async function cpuPerRequest(target: CpuTarget, path: string, body: unknown, runs: number): Promise<number> {
   const once = async (seed: number): Promise<void> => {
     const withSeed = typeof body === 'object' && body !== null && 'maxTokens' in body ? { ...body, seed } : body;
-    const res = await fetch(`${BASE}/v1/models/${BENCH_MODEL_ID}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(withSeed) });
+    const res = await fetch(`${target.base}/v1/models/${BENCH_MODEL_ID}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(withSeed) });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
   };
   for (let i = 0; i < 5; i++) await once(i);
-  const before = cpuMsOf(pids);
+  const before = cpuMsOf(target.pids);
   for (let i = 0; i < runs; i++) await once(100 + i);
-  return (cpuMsOf(pids) - before) / runs;
+  return (cpuMsOf(target.pids) - before) / runs;
 }
 
-async function cpuPerGet(pids: number[], path: string, runs: number): Promise<number> {
-  const before = cpuMsOf(pids);
-  for (let i = 0; i < runs; i++) await (await fetch(`${BASE}${path}`)).arrayBuffer();
-  return (cpuMsOf(pids) - before) / runs;
-}
-
-async function cpuPerPost(pids: number[], path: string, body: string, runs: number): Promise<number> {
-  const before = cpuMsOf(pids);
-  for (let i = 0; i < runs; i++) await (await fetch(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).arrayBuffer();
-  return (cpuMsOf(pids) - before) / runs;
+/** CPU per plain request to `path` (a GET, or a POST of `body`). */
+async function cpuPerPlain(target: CpuTarget, path: string, runs: number, body?: string): Promise<number> {
+  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body };
+  const before = cpuMsOf(target.pids);
+  for (let i = 0; i < runs; i++) await (await fetch(`${target.base}${path}`, init)).arrayBuffer();
+  return (cpuMsOf(target.pids) - before) / runs;
 }
 
 const CPU_GOAL_MS = 8;
 const CPU_RUNS = 120;
 
-async function cpuRows(pgid: number): Promise<BenchRow[]> {
-  const pids = workerdPids(pgid);
-  if (pids.length === 0) return [{ name: 'CPU per request', value: Number.NaN, unit: 'ms', note: 'no workerd process found in /proc (not Linux?)' }];
-  // The harness floor (workerd's HTTP and wrangler dev's proxy, no app), then the fixed cost every request pays (plus Hono, middleware).
-  const getFloor = await cpuPerGet(pids, '/__bench/noop', CPU_RUNS);
-  const floor = await cpuPerPost(pids, '/__bench/noop', JSON.stringify(maxRequests()[0]?.body), CPU_RUNS);
-  const health = await cpuPerGet(pids, '/health', CPU_RUNS);
+/** The harness floors: a GET and a POST of the largest /next body answered before the app, so no app work at all. */
+async function floors(target: CpuTarget): Promise<{ get: number; post: number }> {
+  return { get: await cpuPerPlain(target, '/__bench/noop', CPU_RUNS), post: await cpuPerPlain(target, '/__bench/noop', CPU_RUNS, JSON.stringify(maxRequests()[0]?.body)) };
+}
+
+/** CPU per request at every documented maximum, on the bundle served by a bare workerd as Cloudflare serves it. */
+async function cpuRows(target: CpuTarget): Promise<BenchRow[]> {
+  const floor = await floors(target);
+  const health = await cpuPerPlain(target, '/health', CPU_RUNS);
   const rows: BenchRow[] = [
-    { name: 'CPU per request: GET of a bench-only path answered before the app (the harness floor)', value: getFloor, unit: 'ms', note: "workerd's HTTP and wrangler dev's proxy, no app: not billed by Cloudflare" },
-    { name: 'CPU per request: POST of a /next body to that path, read and dropped (the harness floor of a POST)', value: floor, unit: 'ms', note: 'in every figure below' },
+    { name: 'CPU per request: GET of a bench-only path answered before the app (the harness floor)', value: floor.get, unit: 'ms', note: "bare workerd serving the deployable bundle: workerd's HTTP, no app" },
+    { name: 'CPU per request: POST of a /next body to that path, read and dropped (the harness floor of a POST)', value: floor.post, unit: 'ms', note: 'in every figure below' },
     { name: 'CPU per request: GET /health (no model work: the fixed cost)', value: health, unit: 'ms', note: `workerd process CPU over ${CPU_RUNS} requests` },
   ];
   const perKind: Record<string, number> = {};
   for (const { name, path, body } of maxRequests()) {
-    const ms = await cpuPerRequest(pids, path, body, CPU_RUNS);
+    const ms = await cpuPerRequest(target, path, body, CPU_RUNS);
     perKind[name] = ms;
     rows.push({
       name: `CPU per request at the maximum: ${name}`,
       value: ms,
       unit: 'ms',
       goal: { op: '<=', value: CPU_GOAL_MS },
-      note: `workerd process CPU over ${CPU_RUNS} requests, ${(ms - floor).toFixed(1)} ms above the POST harness floor; Workers Free allows 10 ms`,
+      note: `bare workerd serving the deployable bundle, process CPU over ${CPU_RUNS} requests (${(ms - floor.post).toFixed(1)} ms above the POST floor); Workers Free allows 10 ms`,
     });
   }
   const [json, streamed] = Object.values(perKind).slice(2) as [number, number];
   rows.push({ name: 'CPU of /generate streamed over JSON, at the maximum', value: streamed / json, unit: 'x', goal: { op: '<=', value: 1.2 } });
   return rows;
+}
+
+/** What `wrangler dev` adds to every request (its proxy worker and logging run in the same workerd process): why CPU is not read through it. */
+async function devFloorRows(target: CpuTarget): Promise<BenchRow[]> {
+  const floor = await floors(target);
+  return [
+    { name: 'CPU per request through wrangler dev: GET answered before the app', value: floor.get, unit: 'ms', note: "wrangler dev's proxy worker and request logging, in workerd: not run or billed by Cloudflare" },
+    { name: 'CPU per request through wrangler dev: POST of a /next body, read and dropped', value: floor.post, unit: 'ms' },
+  ];
 }
 
 /**
@@ -325,6 +340,48 @@ async function compatibleVsNative(): Promise<BenchRow[]> {
   return rows;
 }
 
+const LAYER_ROUNDS = 9;
+const LAYER_RUNS = 40;
+
+/**
+ * What core's runtime costs per generated token over onnxruntime itself:
+ * `LanguageModel.generate` against a loop written straight against the
+ * session (the worker's code before the runtime existed), the same prompt,
+ * 200 tokens and seeds. Each side runs LAYER_RUNS generations in one request,
+ * alternating, and is read as the workerd process's CPU (not wall time, which
+ * a loaded machine inflates by descheduling); the ratio is of the totals.
+ */
+async function runtimeVsRawOrt(pids: number[]): Promise<BenchRow[]> {
+  const maxTokens = 200;
+  const cpu = { runtime: 0, ort: 0 };
+  const ratios: number[] = [];
+  for (let round = 0; round < LAYER_ROUNDS + 1; round++) {
+    const pair = { runtime: 0, ort: 0 };
+    for (const mode of (process.env.LAYER_MODES ?? 'ort,runtime').split(',') as ('ort' | 'runtime')[]) {
+      const before = cpuMsOf(pids);
+      const r = await postJson('/__bench/layer', { model: BENCH_MODEL_ID, text: 'the time traveller', mode, runs: LAYER_RUNS, maxTokens });
+      if (r.status !== 200) throw new Error(`/__bench/layer answered ${r.status}`);
+      pair[mode] = (cpuMsOf(pids) - before) / LAYER_RUNS / maxTokens;
+    }
+    if (round === 0) continue; // warm-up: the raw loop's session starts here
+    cpu.runtime += pair.runtime / LAYER_ROUNDS;
+    cpu.ort += pair.ort / LAYER_ROUNDS;
+    ratios.push(pair.runtime / pair.ort);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return [
+    { name: "in-worker generation through core's runtime (LanguageModel.generate), CPU per token", value: cpu.runtime, unit: 'ms/token', note: `workerd CPU over ${LAYER_ROUNDS} × ${LAYER_RUNS} generations of ${maxTokens} tokens after an 18-char prompt, temperature 1` },
+    { name: 'in-worker generation written straight against onnxruntime, CPU per token', value: cpu.ort, unit: 'ms/token', note: "one T = 1 run per token with the state carried, core's sampler: the worker's loop before the runtime" },
+    {
+      name: 'runtime layer / raw onnxruntime loop, CPU per generated token',
+      value: cpu.runtime / cpu.ort,
+      unit: 'x',
+      goal: { op: '<=', value: 1.05 },
+      note: `ratio of the totals, alternating rounds; the rounds' ratios span ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}`,
+    },
+  ];
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const COLD_STARTS = 3;
 
@@ -365,6 +422,7 @@ export default async function edgeBench(): Promise<BenchRow[]> {
   prepareWorker();
   const rows: BenchRow[] = PARTS.has('bundle') ? [...bundleSize()] : [];
   if (PARTS.has('cold')) rows.push(...(await coldRows()));
+  if (PARTS.has('cpu')) rows.push(...(await plainCpuRows()));
   const { child, readyMs } = await startDev();
   try {
     rows.push({ name: 'wrangler dev ready', value: readyMs, unit: 'ms', note: 'spawn to "Ready on"' });
@@ -373,14 +431,33 @@ export default async function edgeBench(): Promise<BenchRow[]> {
     const t1 = performance.now();
     await postJson(`/v1/models/${BENCH_MODEL_ID}/next`, { text: PROMPT });
     rows.push({ name: 'second (warm) /next', value: performance.now() - t1, unit: 'ms' });
-    if (PARTS.has('cpu')) rows.push(...(await cpuRows(child.pid as number)));
+    if (PARTS.has('cpu')) rows.push(...(await devFloorRows({ base: BASE, pids: workerdPids(child.pid as number) })));
     if (PARTS.has('profile')) rows.push(...(await profileRows(child.pid as number)));
-    if (PARTS.has('inworker')) rows.push(...(await inWorkerRows()));
+    if (PARTS.has('inworker')) rows.push(...(await inWorkerRows(workerdPids(child.pid as number))));
     if (PARTS.has('http')) rows.push(...(await httpRows()));
   } finally {
     await stopDev(child);
   }
   return rows;
+}
+
+async function plainCpuRows(): Promise<BenchRow[]> {
+  const config = JSON.parse(readFileSync(join(workDir, 'wrangler.jsonc'), 'utf8')) as { compatibility_date: string; compatibility_flags?: string[]; vars?: Record<string, string> };
+  const server = await startPlainWorkerd({
+    wranglerBin,
+    config: join(workDir, 'wrangler.jsonc'),
+    outDir: join(workDir, 'plain'),
+    port: PORT + 1,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    vars: config.vars ?? {},
+    env,
+  });
+  try {
+    return await cpuRows({ base: server.base, pids: [server.pid] });
+  } finally {
+    await server.stop();
+  }
 }
 
 async function coldRows(): Promise<BenchRow[]> {
@@ -415,7 +492,7 @@ async function coldRows(): Promise<BenchRow[]> {
   ];
 }
 
-async function inWorkerRows(): Promise<BenchRow[]> {
+async function inWorkerRows(pids: number[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const T = PROMPT.length;
   const prefill = await postJson('/__bench/next', { model: BENCH_MODEL_ID, text: PROMPT, runs: 300 });
@@ -430,6 +507,7 @@ async function inWorkerRows(): Promise<BenchRow[]> {
     { name: 'in-worker /generate, per generated token', value: gen.json.ms! / gen.json.generated!, unit: 'ms/token', goal: { op: '<=', value: 0.1 }, note: 'sampling + one ORT run with carried state' },
     { name: 'in-worker /generate, 200 tokens (prefill included)', value: gen.json.ms! / 20, unit: 'ms', goal: { op: '<=', value: 20 } },
   );
+  rows.push(...(await runtimeVsRawOrt(pids)));
   rows.push(...(await compatibleVsNative()));
   const ngram = await postJson('/__bench/next', { model: 'ngram-char3', text: PROMPT, runs: 2000 });
   rows.push({ name: 'in-worker /next on ngram-char3 (trigram lookups)', value: ngram.json.ms! / 2000, unit: 'ms' });

@@ -55,14 +55,21 @@ export function checkGenerateOptions(options: LmGenerateOptions): void {
  * back with the state carried over. A stop id (`</s>`) or stop text ends
  * generation and is not emitted. Tokens that might begin a stop text are held
  * back until it is clear they do not, so nothing emitted is ever taken back.
+ *
+ * `from` is the cursor, or a function that makes it on the first `next()`
+ * (the prompt's prefill), so a caller can hand this generator out as it is:
+ * wrapping it in another async generator (`yield*`) costs promise turns on
+ * every token.
  */
 export async function* sampleFrom(
-  cursor: LmCursor,
+  from: LmCursor | (() => LmCursor | Promise<LmCursor>),
   vocab: Vocab,
   stopIds: readonly number[],
   detokenize: (tokens: readonly string[]) => string,
   options: LmGenerateOptions,
 ): AsyncGenerator<GeneratedToken, FinishReason> {
+  if (options.maxTokens === 0) return 'length';
+  const cursor = typeof from === 'function' ? await from() : from;
   const sampling: SamplingOptions = { temperature: options.temperature ?? 1, excludeIds: options.excludeIds ?? [UNK_ID] };
   if (options.topK !== undefined) sampling.topK = options.topK;
   if (options.topP !== undefined) sampling.topP = options.topP;

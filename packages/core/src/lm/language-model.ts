@@ -114,12 +114,7 @@ export class LanguageModel<S = unknown> {
    */
   generate(prompt: string | ArrayLike<number>, options: LmGenerateOptions): AsyncGenerator<GeneratedToken, FinishReason> {
     checkGenerateOptions(options);
-    return this.#generate(prompt, options);
-  }
-
-  async *#generate(prompt: string | ArrayLike<number>, options: LmGenerateOptions): AsyncGenerator<GeneratedToken, FinishReason> {
-    if (options.maxTokens === 0) return 'length';
-    const cursor = await this.cursorAfter(prompt);
-    return yield* sampleFrom(cursor, this.vocab, this.stopIds, (t) => this.detokenize(t), options);
+    // The prompt is read on the first next(), not at this call, as a generator function would.
+    return sampleFrom(() => this.cursorAfter(prompt), this.vocab, this.stopIds, (t) => this.detokenize(t), options);
   }
 }
