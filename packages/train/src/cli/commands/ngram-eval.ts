@@ -49,7 +49,7 @@ export const ngramEval = defineCommand({
       throw new SeqlmError('CORPUS_TOO_SHORT', `the text has no tokens to score: ${textFile} is empty after ${normalization} normalisation`, { path: textFile });
     }
     // KenLM's per-line <s> … </s> needs several sequences, so score with core's scoreIds on the counting model;
-    // with --boundaries none this is the runtime's LanguageModel.score, number for number (ngram-eval.test.ts).
+    // with --boundaries none this is the runtime's LanguageModel.score, number for number (ngram-runtime.test.ts).
     const { model } = loaded;
     const ids = sequences.map((s) => model.vocab.encode(s));
     const score = scoreIds(model, ids);
