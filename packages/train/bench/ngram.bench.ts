@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDataDir, timeIt, type BenchRow } from '../../../scripts/bench-kit.ts';
 import { loadCorpus } from '../src/corpus/index.ts';
-import { buildNgram, readNgramModelDir, writeNgramModelDir } from '../src/ngram/index.ts';
+import { buildNgram, writeNgramModelDir } from '../src/ngram/index.ts';
+import { loadModelDir } from '../src/runtime/index.ts';
 
 export default async (): Promise<BenchRow[]> => {
   const dataDir = benchDataDir();
@@ -42,13 +43,13 @@ export default async (): Promise<BenchRow[]> => {
     const text = { tokenizer: 'char', normalization: 'raw' } as const;
     const writeMs = await timeIt(() => writeNgramModelDir(out, model, { text }), 3, 1);
     rows.push({ name: 'write model dir, char 6-gram KN (Tiny Shakespeare, 10 MB model.ngram)', value: writeMs, unit: 'ms', note: 'encode, sha256, temp dir + rename' });
-    const readMs = await timeIt(() => readNgramModelDir(out), 3, 1);
+    const readMs = await timeIt(() => loadModelDir(out, { runtime: 'core' }), 3, 1);
     rows.push({
       name: 'read model dir, char 6-gram KN (Tiny Shakespeare)',
       value: readMs,
       unit: 'ms',
       goal: { op: '<=', value: 1000 },
-      note: 'manifest validation, sha256 (twice: here and in loadNgram), decode and trie rebuild',
+      note: 'loadModelDir: manifest validation, sha256 (node:crypto, once), decode',
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

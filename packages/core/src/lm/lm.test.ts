@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '../errors/index.ts';
-import { decodeWeights, parseManifest, type NeuralManifest } from '../manifest/index.ts';
+import { decodeWeights, parseManifest, sha256Hex, type NeuralManifest } from '../manifest/index.ts';
 import { loadNgram, scoreIds } from '../ngram/index.ts';
 import { RnnModel } from '../rnn/index.ts';
 import { generate as generateSteps, logSumExp } from '../sampling/index.ts';
@@ -109,6 +109,38 @@ describe('loadModel', () => {
     await expect(loadModel('g', { readFile: files.read })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('createSession') });
     const notJson = memoryFiles({ 'x/manifest.json': Uint8Array.of(0xff, 0xfe) });
     await expect(loadModel('x', { readFile: notJson.read })).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
+  });
+
+  it('says which file is at fault in details.location, keeping the message', async () => {
+    const { manifest, bytes } = ngramDir(TEXT, 3);
+    const tampered = bytes.slice();
+    tampered[0] = (tampered[0] as number) ^ 1;
+    const hash = memoryFiles({ 'm/ng/manifest.json': json(manifest), 'm/ng/model.ngram': tampered });
+    await expect(loadModel('m/ng', { readFile: hash.read })).rejects.toMatchObject({
+      code: 'HASH_MISMATCH',
+      message: expect.stringMatching(/^model\.ngram: sha256 is [0-9a-f]{64}, the manifest expects/),
+      details: { path: 'model.ngram', location: 'm/ng/model.ngram', manifest: 'm/ng/manifest.json' },
+    });
+    const short = memoryFiles({ 'm/ng/manifest.json': json(manifest), 'm/ng/model.ngram': bytes.subarray(1) });
+    await expect(loadModel('m/ng', { readFile: short.read })).rejects.toMatchObject({ code: 'HASH_MISMATCH', details: { actualBytes: bytes.length - 1, location: 'm/ng/model.ngram' } });
+    const broken = memoryFiles({ 'm/ng/manifest.json': '{"format": "seqlm-manifest",' });
+    await expect(loadModel('m/ng', { readFile: broken.read })).rejects.toMatchObject({ code: 'MANIFEST_INVALID', details: { location: 'm/ng/manifest.json' } });
+  });
+
+  it('refuses a kind the caller cannot use before reading its model files, and checks files with the hash it is given', async () => {
+    const onlyManifest = memoryFiles({ 'g/manifest.json': readFileSync(resolve(FIXTURES, 'gru-tiny', 'manifest.json')) });
+    await expect(loadModel('g', { readFile: onlyManifest.read, kinds: ['ngram'] })).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: 'g is a model of kind "gru", not "ngram"',
+      details: { kind: 'gru', kinds: ['ngram'] },
+    });
+    const { manifest, bytes } = ngramDir(TEXT, 3);
+    const files = memoryFiles({ 'ng/manifest.json': json(manifest), 'ng/model.ngram': bytes });
+    const hashed: number[] = [];
+    const lm = await loadModel('ng', { readFile: files.read, kinds: ['ngram', 'mixture'], sha256Hex: (b) => (hashed.push(b.length), sha256Hex(b)) });
+    expect(lm).toBeInstanceOf(NgramLm);
+    expect(hashed).toEqual([bytes.length]);
+    await expect(loadModel('ng', { readFile: files.read, sha256Hex: () => '0'.repeat(64) })).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
   });
 });
 

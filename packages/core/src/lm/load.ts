@@ -1,5 +1,5 @@
 import { SeqlmError, isSeqlmError } from '../errors/index.ts';
-import { findFile, parseManifest, sha256Hex, verifyFile, type LanguageManifest, type Manifest, type MixtureManifest, type NeuralManifest } from '../manifest/index.ts';
+import { findFile, parseManifest, sha256Hex, verifyFile, type LanguageManifest, type Manifest, type MixtureManifest, type ModelKind, type NeuralManifest } from '../manifest/index.ts';
 import type { GraphSession } from './graph-session.ts';
 import { NeuralLm } from './graph-session.ts';
 import type { LanguageModel } from './language-model.ts';
@@ -34,6 +34,13 @@ export interface LoadModelOptions {
   verify?: boolean;
   /** Calls with bytes read so far, for progress bars. */
   onRead?: (location: string, bytes: number) => void;
+  /**
+   * The kinds the caller can use (default: all). A model directory of another
+   * kind is refused (`UNSUPPORTED`, `details.kind`) before any of its model files is read.
+   */
+  kinds?: readonly ModelKind[];
+  /** The sha256 (lowercase hex) that checks each file; default core's portable one. Node's `node:crypto` is several times faster on large files. */
+  sha256Hex?: (bytes: Uint8Array) => string;
 }
 
 /** `dir` + `path` for a URL (resolved as URLs are) or a `/`-separated path (`..` folded). */
@@ -80,7 +87,29 @@ export async function loadModel(location: string, options: LoadModelOptions = {}
   const read = options.readFile ?? fetchFile;
   const manifestBytes = await read(resolveLocation(location, MANIFEST_FILE));
   options.onRead?.(resolveLocation(location, MANIFEST_FILE), manifestBytes.length);
-  return loadFromManifest(location, parseManifestBytes(manifestBytes, location), { ...options, readFile: read }, new Set());
+  const manifest = parseManifestBytes(manifestBytes, location);
+  if (options.kinds !== undefined && !options.kinds.includes(manifest.kind)) {
+    const id = options.id ?? lastSegment(location);
+    throw new SeqlmError('UNSUPPORTED', `${id} is a model of kind "${manifest.kind}", not ${options.kinds.map((k) => `"${k}"`).join(' or ')}`, {
+      kind: manifest.kind,
+      kinds: [...options.kinds],
+    });
+  }
+  return loadFromManifest(location, manifest, { ...options, readFile: read }, new Set());
+}
+
+/**
+ * Runs `fn`; a `SeqlmError` from it gains `details.location` (the file at
+ * fault, as the caller named it), so a front end can name that file in its
+ * own terms (a path on disk) while the message stays the same everywhere.
+ */
+function locating<T>(details: { location: string; manifest?: string }, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!isSeqlmError(error) || error.details?.['location'] !== undefined) throw error;
+    throw new SeqlmError(error.code, error.message, { ...error.details, ...details }, { cause: error });
+  }
 }
 
 function parseManifestBytes(bytes: Uint8Array, location: string): Manifest {
@@ -90,7 +119,7 @@ function parseManifestBytes(bytes: Uint8Array, location: string): Manifest {
   } catch {
     throw new SeqlmError('MANIFEST_INVALID', `${resolveLocation(location, MANIFEST_FILE)} is not UTF-8 text`);
   }
-  return parseManifest(text);
+  return locating({ location: resolveLocation(location, MANIFEST_FILE) }, () => parseManifest(text));
 }
 
 /** Builds the language model a parsed manifest describes; `seen` guards against a mixture that contains itself. */
@@ -107,7 +136,7 @@ export async function loadFromManifest(
     const at = resolveLocation(location, path);
     const bytes = await options.readFile(at);
     options.onRead?.(at, bytes.length);
-    if (verify) verifyFile(entry, bytes);
+    if (verify) locating({ location: at, manifest: resolveLocation(location, MANIFEST_FILE) }, () => verifyFile(entry, bytes, options.sha256Hex));
     return bytes;
   };
   switch (manifest.kind) {
@@ -117,7 +146,8 @@ export async function loadFromManifest(
       const entry = findFile(manifest, manifest.ngram.file);
       if (entry.role !== 'ngram') throw new SeqlmError('UNSUPPORTED', `${id}: load an ARPA model with \`seqlm ngram import\` first; the runtime reads the compact n-gram file, not "${entry.role}"`);
       // readListed has checked the hash (or the caller said the bytes need none): not again in loadNgram.
-      return NgramLm.fromBytes(id, manifest, await readListed(entry.path), { verified: true });
+      const bytes = await readListed(entry.path);
+      return locating({ location: resolveLocation(location, entry.path) }, () => NgramLm.fromBytes(id, manifest, bytes, { verified: true }));
     }
     case 'mixture':
       return loadMixture(location, id, manifest, options, seen);
@@ -153,7 +183,7 @@ async function loadMixture(location: string, id: string, manifest: MixtureManife
         const why = isSeqlmError(error) ? error.message : String(error);
         throw new SeqlmError('MODEL_INVALID', `mixture ${id}: component ${i + 1} (${c.path}) cannot be read: ${why}`, { component: c.path }, { cause: error });
       }
-      const actual = sha256Hex(bytes);
+      const actual = (options.sha256Hex ?? sha256Hex)(bytes);
       if (actual !== c.manifestSha256) {
         throw new SeqlmError('HASH_MISMATCH', `mixture ${id}: component ${c.path} has changed (its manifest's sha256 is ${actual}, the mixture recorded ${c.manifestSha256}); fit the mixture again`, {
           component: c.path,

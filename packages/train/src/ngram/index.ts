@@ -14,13 +14,11 @@ export {
 } from './build.ts';
 export {
   writeNgramModelDir,
-  readNgramModelDir,
   inFile,
   checkNgramOutDir,
   NGRAM_MODEL_FILE,
   NGRAM_ARPA_FILE,
   type WriteNgramModelDirOptions,
   type WrittenNgramModelDir,
-  type NgramModelDir,
 } from './model-dir.ts';
 export { textSequences, tokenCount, NGRAM_BOUNDARIES, type NgramBoundaries } from './sequences.ts';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SeqlmError, isSeqlmError } from '@seqlm/core/errors';
-import { findFile, parseManifest, serializeManifest, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
-import { encodeNgram, loadNgram, ngramManifest, writeArpaBytes, type LoadedNgramModel } from '@seqlm/core/ngram';
+import { parseManifest, serializeManifest, type ManifestFile, type NgramManifest, type TextSpec, type TrainingMetadata } from '@seqlm/core/manifest';
+import { encodeNgram, ngramManifest, writeArpaBytes, type LoadedNgramModel } from '@seqlm/core/ngram';
 import { sha256Hex } from '../corpus/sha256.ts';
 import { writeCorpusStats } from '../corpus/stats-file.ts';
 
@@ -113,47 +113,6 @@ async function ioStep<T>(path: string, fn: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (isSeqlmError(error)) throw error;
     throw new SeqlmError('IO_ERROR', `cannot write ${path}: ${(error as Error).message}`, { path }, { cause: error });
-  }
-}
-
-export interface NgramModelDir {
-  dir: string;
-  manifest: NgramManifest;
-  model: LoadedNgramModel;
-}
-
-/**
- * Reads a model directory: parses and validates `manifest.json`, checks the
- * model file's size and sha256 against it, decodes it and checks that it agrees
- * with the manifest. Every failure names the file at fault.
- */
-export async function readNgramModelDir(dir: string): Promise<NgramModelDir> {
-  const manifestPath = join(dir, MANIFEST_FILE);
-  const manifestText = await readOrFail(manifestPath, 'MANIFEST_INVALID');
-  const manifest = inFile(manifestPath, () => parseManifest(new TextDecoder().decode(manifestText)));
-  if (manifest.kind !== 'ngram') {
-    throw new SeqlmError('MANIFEST_INVALID', `${manifestPath}: expected a manifest of kind "ngram", got "${manifest.kind}"`, { path: manifestPath });
-  }
-  const entry = inFile(manifestPath, () => findFile(manifest, manifest.ngram.file));
-  const modelPath = join(dir, entry.path);
-  const bytes = await readOrFail(modelPath, 'MODEL_INVALID');
-  // Checked here as well as in loadNgram so that the message names the file on disk, not just its manifest entry.
-  if (bytes.length !== entry.bytes || sha256Hex(bytes) !== entry.sha256) {
-    const what = bytes.length !== entry.bytes ? `${bytes.length} bytes, the manifest says ${entry.bytes}` : `its sha256 differs from the manifest's ${entry.sha256}`;
-    throw new SeqlmError('HASH_MISMATCH', `${modelPath} does not match ${manifestPath}: ${what} (the file is corrupted or was replaced)`, {
-      path: modelPath,
-    });
-  }
-  const model = inFile(modelPath, () => loadNgram(manifest, bytes, { sha256Hex }));
-  return { dir, manifest, model };
-}
-
-async function readOrFail(path: string, code: 'MANIFEST_INVALID' | 'MODEL_INVALID'): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new SeqlmError(missing ? code : 'IO_ERROR', missing ? `${path}: no such file` : `cannot read ${path}: ${(error as Error).message}`, { path }, { cause: error });
   }
 }
 

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphPredictor, MixtureLm, NeuralLm, RnnLm, type LanguageModel } from '@seqlm/core/lm';
+import { GraphPredictor, MixtureLm, NeuralLm, NgramLm, RnnLm, type LanguageModel } from '@seqlm/core/lm';
+import { trainNgram } from '@seqlm/core/ngram';
+import { NGRAM_MODEL_FILE, writeNgramModelDir } from '../ngram/index.ts';
 import { createSession, isRuntimeAvailable } from '../onnx/runtime.ts';
 import { parseManifest, type NeuralManifest } from '@seqlm/core/manifest';
-import { repoRoot } from '../testing.test-util.ts';
+import { repoRoot, withTempDir } from '../testing.test-util.ts';
 import { graphSessionOf, loadModelDir, readModelFile, resolveRuntime } from './load-model.ts';
 import { buildMixtureFixture, MIXTURE_FIXTURE_COMPONENTS } from './mixture-fixture.ts';
 
@@ -80,6 +83,57 @@ describe('loadModelDir', () => {
     expect(await resolveRuntime('auto')).toBe((await isRuntimeAvailable('node')) ? 'node' : 'web');
     await expect(readModelFile(join(repoRoot, 'no-such-dir', 'manifest.json'))).rejects.toMatchObject({ code: 'IO_ERROR' });
     await expect(loadModelDir(join(repoRoot, 'no-such-dir'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('loadModelDir refusals name the file on disk', () => {
+  const chars = Array.from('the time traveller smiled round at us.\nthen he got up\n'.repeat(8));
+
+  it('refuses a changed or truncated model file, a corrupted manifest or a missing one', async () => {
+    await withTempDir(async (tmp) => {
+      const dir = join(tmp, 'm');
+      await writeNgramModelDir(dir, trainNgram([chars], { order: 3, estimator: { kind: 'mle' } }), { text: { tokenizer: 'char', normalization: 'raw' } });
+      const modelPath = join(dir, NGRAM_MODEL_FILE);
+      const manifestPath = join(dir, 'manifest.json');
+      const original = await readFile(modelPath);
+
+      const flipped = Buffer.from(original);
+      flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
+      await writeFile(modelPath, flipped);
+      const changed = await loadModelDir(dir).catch((error: unknown) => error);
+      expect(changed).toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(`${modelPath} does not match ${manifestPath}: its sha256 differs from the manifest's `) });
+      expect((changed as Error).message).toMatch(/ [0-9a-f]{64} \(the file is corrupted or was replaced\)$/);
+      await writeFile(modelPath, original.subarray(0, 100));
+      await expect(loadModelDir(dir)).rejects.toMatchObject({ code: 'HASH_MISMATCH', message: expect.stringContaining(`${modelPath} does not match ${manifestPath}: 100 bytes, the manifest says ${original.length}`) });
+      await writeFile(modelPath, original);
+      expect(await loadModelDir(dir)).toBeInstanceOf(NgramLm);
+
+      const manifestText = await readFile(manifestPath, 'utf8');
+      await writeFile(manifestPath, manifestText.slice(0, 200));
+      await expect(loadModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(`${manifestPath}: manifest is not valid JSON`) });
+      await writeFile(manifestPath, manifestText.replace('"order": 3', '"order": 0'));
+      await expect(loadModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(`${manifestPath}: `) });
+      await writeFile(manifestPath, manifestText.replace('"kind": "ngram"', '"kind": "rnn"'));
+      await expect(loadModelDir(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID', message: expect.stringContaining(`${manifestPath}: `) });
+      await expect(loadModelDir(join(tmp, 'nowhere'))).rejects.toMatchObject({ code: 'IO_ERROR', message: `${join(tmp, 'nowhere', 'manifest.json')}: no such file` });
+    });
+  });
+
+  it("names a mixture component's file, and refuses a kind the caller did not ask for before reading its files", async () => {
+    await withTempDir(async (tmp) => {
+      for (const name of ['gru-tiny', 'lstm-tiny', 'mix-tiny']) cpSync(fixture(name), join(tmp, name), { recursive: true });
+      const weights = join(tmp, 'gru-tiny', 'weights.bin');
+      const bytes = readFileSync(weights);
+      await writeFile(weights, bytes.subarray(1));
+      await expect(loadModelDir(join(tmp, 'mix-tiny'), { runtime: 'core' })).rejects.toMatchObject({
+        code: 'HASH_MISMATCH',
+        message: expect.stringContaining(`${weights} does not match ${join(tmp, 'gru-tiny', 'manifest.json')}: ${bytes.length - 1} bytes`),
+      });
+      // the weights are still broken: only the manifest was read
+      for (const name of ['gru-tiny', 'mix-tiny']) {
+        await expect(loadModelDir(join(tmp, name), { runtime: 'core', kinds: ['ngram'] })).rejects.toMatchObject({ code: 'UNSUPPORTED', details: { kind: name === 'gru-tiny' ? 'gru' : 'mixture' } });
+      }
+    });
   });
 });
 

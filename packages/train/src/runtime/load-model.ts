@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SeqlmError } from '@seqlm/core/errors';
+import { isSeqlmError, SeqlmError } from '@seqlm/core/errors';
 import { loadModel, type GraphSession, type LanguageModel } from '@seqlm/core/lm';
+import type { ModelKind } from '@seqlm/core/manifest';
+import { sha256Hex } from '../corpus/sha256.ts';
 import { createSession, isRuntimeAvailable, type FeedTensor, type OrtRuntime, type OrtSession } from '../onnx/runtime.ts';
 
 /** What runs a neural model: onnxruntime-node, onnxruntime-web, or core's own forward pass (`core`). */
@@ -19,7 +21,7 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SeqlmError('IO_ERROR', code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${(error as Error).message}`, { path }, { cause: error });
+    throw new SeqlmError('IO_ERROR', code === 'ENOENT' ? `${path}: no such file` : `cannot read ${path}: ${(error as Error).message}`, { path }, { cause: error });
   }
 }
 
@@ -48,14 +50,42 @@ export async function resolveRuntime(runtime: LmRuntime): Promise<Exclude<LmRunt
 
 /**
  * Loads the model directory `dir` (relative to the working directory or
- * absolute), verifying every file against its manifest. Neural models run on
- * `runtime` (default `auto`); with `core`, from their weights container.
+ * absolute), verifying every file against its manifest (sha256 by
+ * node:crypto). Neural models run on `runtime` (default `auto`); with `core`,
+ * from their weights container. `kinds` refuses any other kind before its
+ * model files are read. A failure names the file at fault by its path.
  */
-export async function loadModelDir(dir: string, options: { runtime?: LmRuntime } = {}): Promise<LanguageModel> {
+export async function loadModelDir(dir: string, options: { runtime?: LmRuntime; kinds?: readonly ModelKind[] } = {}): Promise<LanguageModel> {
   const runtime = await resolveRuntime(options.runtime ?? 'auto');
   const ort: OrtRuntime | null = runtime === 'core' ? null : runtime;
-  return loadModel(resolve(dir), {
-    readFile: readModelFile,
-    ...(ort === null ? {} : { createSession: async (bytes: Uint8Array) => graphSessionOf(await createSession(ort, bytes)) }),
-  });
+  try {
+    return await loadModel(resolve(dir), {
+      readFile: readModelFile,
+      sha256Hex,
+      ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+      ...(ort === null ? {} : { createSession: async (bytes: Uint8Array) => graphSessionOf(await createSession(ort, bytes)) }),
+    });
+  } catch (error) {
+    throw namingFile(error);
+  }
+}
+
+/** core's error with the file at fault (`details.location`, a path here) at the front of its message. */
+function namingFile(error: unknown): unknown {
+  if (!isSeqlmError(error)) return error;
+  const details = error.details ?? {};
+  const { location, manifest } = details;
+  if (typeof location !== 'string' || error.message.includes(location)) return error;
+  const message =
+    error.code === 'HASH_MISMATCH' && typeof manifest === 'string'
+      ? `${location} does not match ${manifest}: ${mismatch(details) ?? error.message} (the file is corrupted or was replaced)`
+      : `${location}: ${error.message}`;
+  return new SeqlmError(error.code, message, details, { cause: error });
+}
+
+/** What differs, from core's `verifyFile` details: the size, else the hash. */
+function mismatch(details: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof details['actualBytes'] === 'number') return `${details['actualBytes']} bytes, the manifest says ${String(details['expectedBytes'])}`;
+  if (typeof details['expected'] === 'string') return `its sha256 differs from the manifest's ${details['expected']}`;
+  return undefined;
 }

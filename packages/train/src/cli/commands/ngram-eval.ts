@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { SeqlmError } from '@seqlm/core/errors';
 import { EOS, scoreIds, tokenScores, type TextScore } from '@seqlm/core/ngram';
-import { formatPerplexity, NGRAM_BOUNDARIES, readNgramModelDir, textSequences, tokenCount, type NgramBoundaries, type NgramModelDir } from '../../ngram/index.ts';
+import { formatPerplexity, NGRAM_BOUNDARIES, textSequences, tokenCount, type NgramBoundaries } from '../../ngram/index.ts';
 import { defineCommand } from '../command.ts';
 import { choice, existingDir, existingFile, readStdin, STDIN, usageError } from '../flags.ts';
 import { jsonNumber } from './ngram-flags.ts';
+import { loadNgramModelDir, type NgramModelDir } from './ngram-model.ts';
 
 export const ngramEval = defineCommand({
   name: 'ngram eval',
@@ -38,15 +39,17 @@ export const ngramEval = defineCommand({
     const fromStdin = values['text-file'] === STDIN;
     const textFile = fromStdin ? '<stdin>' : existingFile('text-file', values['text-file'], io.cwd);
     const given = choice('boundaries', values.boundaries, NGRAM_BOUNDARIES);
-    const loaded = await readNgramModelDir(dir);
-    const boundaries = given ?? (loaded.manifest.ngram.sentenceBoundaries ? 'lines' : 'none');
+    const loaded = await loadNgramModelDir(dir, 'ngram eval');
+    const boundaries = given ?? (loaded.lm.manifest.ngram.sentenceBoundaries ? 'lines' : 'none');
     const text = decodeText(fromStdin ? await readStdin('text-file', io.stdin) : await readBytes(textFile), textFile);
-    const { tokenizer, normalization } = loaded.manifest.text;
+    const { tokenizer, normalization } = loaded.lm.manifest.text;
     const sequences = textSequences(text, normalization, tokenizer, boundaries);
     // A perplexity over zero tokens is 0/0: refuse rather than print "n/a" and succeed.
     if (tokenCount(sequences) === 0) {
       throw new SeqlmError('CORPUS_TOO_SHORT', `the text has no tokens to score: ${textFile} is empty after ${normalization} normalisation`, { path: textFile });
     }
+    // KenLM's per-line <s> … </s> needs several sequences, so score with core's scoreIds on the counting model;
+    // with --boundaries none this is the runtime's LanguageModel.score, number for number (ngram-runtime.test.ts).
     const { model } = loaded;
     const ids = sequences.map((s) => model.vocab.encode(s));
     const score = scoreIds(model, ids);
@@ -117,7 +120,7 @@ function zeroProbabilityTokens(score: TextScore): number {
 }
 
 function describeModel(loaded: NgramModelDir): string {
-  const m = loaded.manifest;
+  const m = loaded.lm.manifest;
   return `${m.name ?? loaded.dir}: ${m.ngram.estimator} ${m.ngram.order}-gram, ${m.text.tokenizer} tokens, ${m.text.normalization} normalisation`;
 }
 
@@ -137,7 +140,7 @@ function formatText(loaded: NgramModelDir, textFile: string, score: TextScore, b
 }
 
 function toJSON(loaded: NgramModelDir, textFile: string, score: TextScore, boundaries: NgramBoundaries): unknown {
-  const m = loaded.manifest;
+  const m = loaded.lm.manifest;
   return {
     model: { dir: loaded.dir, name: m.name ?? null, estimator: m.ngram.estimator, order: m.ngram.order, tokenizer: m.text.tokenizer, normalization: m.text.normalization },
     textFile,

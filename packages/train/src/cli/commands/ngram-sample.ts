@@ -2,11 +2,11 @@ import { randomInt } from 'node:crypto';
 import { generateNgram } from '@seqlm/core/ngram';
 import { getTokenizer, normalizePrefix } from '@seqlm/core/text';
 import { UNK_ID } from '@seqlm/core/vocab';
-import { readNgramModelDir } from '../../ngram/index.ts';
 import { defineCommand } from '../command.ts';
 import { atMost, existingDir, positiveInt, usageError } from '../flags.ts';
 import { LIMITS } from '../limits.ts';
 import { nonNegativeNumber, seed as seedFlag } from './ngram-flags.ts';
+import { loadNgramModelDir } from './ngram-model.ts';
 
 export const ngramSample = defineCommand({
   name: 'ngram sample',
@@ -30,7 +30,8 @@ export const ngramSample = defineCommand({
     const len = atMost('len', positiveInt('len', values.len, 100), LIMITS.sampleTokens);
     const temperature = nonNegativeNumber('temperature', values.temperature, 1);
     const given = seedFlag('seed', values.seed);
-    const { manifest, model } = await readNgramModelDir(dir);
+    const { lm, model } = await loadNgramModelDir(dir, 'ngram sample');
+    const { manifest } = lm;
     const seed = given ?? randomInt(2 ** 32 - 1);
     if (given === undefined && values.json !== true) io.stderr.write(`seqlm: seed ${seed} (pass --seed ${seed} to repeat this sample)\n`);
 
