@@ -56,14 +56,16 @@ export async function resolveRuntime(runtime: LmRuntime): Promise<Exclude<LmRunt
  * model files are read. A failure names the file at fault by its path.
  */
 export async function loadModelDir(dir: string, options: { runtime?: LmRuntime; kinds?: readonly ModelKind[] } = {}): Promise<LanguageModel> {
-  const runtime = await resolveRuntime(options.runtime ?? 'auto');
-  const ort: OrtRuntime | null = runtime === 'core' ? null : runtime;
+  const wanted = options.runtime ?? 'auto';
   try {
     return await loadModel(resolve(dir), {
       readFile: readModelFile,
       sha256Hex,
       ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
-      ...(ort === null ? {} : { createSession: async (bytes: Uint8Array) => graphSessionOf(await createSession(ort, bytes)) }),
+      // `auto` probes for onnxruntime-node only when a graph is to run: an n-gram directory never pays for it.
+      ...(wanted === 'core'
+        ? {}
+        : { createSession: async (bytes: Uint8Array) => graphSessionOf(await createSession((await resolveRuntime(wanted)) as OrtRuntime, bytes)) }),
     });
   } catch (error) {
     throw namingFile(error);
