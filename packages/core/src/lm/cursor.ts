@@ -1,6 +1,6 @@
 import { SeqlmError } from '../errors/index.ts';
 import { logSoftmax } from '../sampling/index.ts';
-import type { Prediction, Predictor, Scores } from './predictor.ts';
+import type { MaybePromise, Prediction, Predictor, Scores } from './predictor.ts';
 
 /**
  * A position in a text: the tokens consumed so far and the model's next-token
@@ -42,19 +42,34 @@ export class LmCursor<S = unknown> {
   }
 
   /** Consumes `ids` (all at once: one graph run for a neural model). */
-  async feed(ids: ArrayLike<number>): Promise<this> {
-    if (ids.length === 0) return this;
-    const chunk = checkIds(ids, this.#predictor.vocabSize);
-    this.#at = await this.#predictor.advance(this.#at.state, chunk);
-    for (const id of chunk) this.#ids.push(id);
-    this.#logProbs = null;
-    return this;
+  feed(ids: ArrayLike<number>): Promise<this> {
+    // Not an async function: this runs once per generated token, and an async frame costs a few µs each time.
+    let next: MaybePromise<Prediction<S>>;
+    let chunk: Int32Array;
+    try {
+      if (ids.length === 0) return Promise.resolve(this);
+      chunk = checkIds(ids, this.#predictor.vocabSize);
+      next = this.#predictor.advance(this.#at.state, chunk);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const moveTo = (at: Prediction<S>): this => {
+      this.#at = at;
+      for (const id of chunk) this.#ids.push(id);
+      this.#logProbs = null;
+      return this;
+    };
+    return isThenable(next) ? Promise.resolve(next).then(moveTo) : Promise.resolve(moveTo(next));
   }
 
   /** An independent copy at the same position. */
   fork(): LmCursor<S> {
     return new LmCursor(this.#predictor, this.#at, this.#ids);
   }
+}
+
+function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Token ids as an Int32Array, each checked to lie in [0, V). */

@@ -107,9 +107,9 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     return { state: null, scores: null };
   }
 
-  async advance(state: GraphState | null, ids: Int32Array): Promise<Prediction<GraphState | null>> {
-    const out = await this.run(ids, state);
-    return { state: out.state, scores: out.logits.subarray((ids.length - 1) * this.vocabSize) };
+  // Promise chains rather than async functions on the per-token path: each async frame costs a few µs a token.
+  advance(state: GraphState | null, ids: Int32Array): Promise<Prediction<GraphState | null>> {
+    return this.run(ids, state).then((out) => ({ state: out.state, scores: out.logits.subarray((ids.length - 1) * this.vocabSize) }));
   }
 
   /** The first token has no prediction (there is no start token); tokens 2..T come from one run. */
@@ -149,7 +149,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
    * One run over `ids` (batch 1) from `state` (zeros when null): logits `[T, V]` row-major and the state after the last id.
    * Only the logits and state are fetched unless `withHidden`: the per-step hidden states are T×H floats to copy out.
    */
-  async run(ids: Int32Array, state: GraphState | null, withHidden = false): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
+  run(ids: Int32Array, state: GraphState | null, withHidden = false): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
     const io = this.#io;
     const T = ids.length;
     const dims = io.tokens.batchAxis < io.tokens.timeAxis ? [1, T] : [T, 1];
@@ -160,7 +160,12 @@ export class GraphPredictor implements Predictor<GraphState | null> {
       const t = carried[i] as GraphTensor;
       feeds[pair.input] = { type: 'float32', data: t.data as Float32Array, dims: t.dims };
     });
-    const outputs = await this.#session.run(feeds, withHidden ? this.#fetchesWithHidden : this.#fetches);
+    return this.#session.run(feeds, withHidden ? this.#fetchesWithHidden : this.#fetches).then((outputs) => this.#read(outputs, T));
+  }
+
+  /** The logits `[T, V]` and the next state out of a run's outputs, checked. */
+  #read(outputs: Record<string, GraphTensor>, T: number): { logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> } {
+    const io = this.#io;
     const logits = outputs[io.logits.name];
     const V = this.vocabSize;
     if (logits === undefined || !(logits.data instanceof Float32Array) || logits.data.length !== T * V || logits.dims.at(-1) !== V) {

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isSeqlmError, SeqlmError } from '@seqlm/core/errors';
-import { loadModel, type GraphSession, type LanguageModel } from '@seqlm/core/lm';
+import { loadModel, type GraphSession, type GraphTensor, type LanguageModel } from '@seqlm/core/lm';
 import type { ModelKind } from '@seqlm/core/manifest';
 import { sha256Hex } from '../corpus/sha256.ts';
-import { createSession, isRuntimeAvailable, type FeedTensor, type OrtRuntime, type OrtSession } from '../onnx/runtime.ts';
+import { createSession, isRuntimeAvailable, type FeedTensor, type OrtRuntime, type OrtSession, type OutputTensor } from '../onnx/runtime.ts';
 
 /** What runs a neural model: onnxruntime-node, onnxruntime-web, or core's own forward pass (`core`). */
 export const LM_RUNTIMES = ['auto', 'node', 'web', 'core'] as const;
@@ -30,14 +30,19 @@ export function graphSessionOf(session: OrtSession): GraphSession {
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    async run(feeds) {
+    // Not async: it runs once per generated token, and an async frame costs a few µs each time.
+    run(feeds) {
       const plain: Record<string, FeedTensor> = {};
-      for (const [name, f] of Object.entries(feeds)) {
+      for (const name in feeds) {
+        const f = feeds[name] as (typeof feeds)[string];
         const data = f.data instanceof BigInt64Array ? Int32Array.from(f.data, (v) => Number(v)) : f.data;
         plain[name] = { dtype: f.type, data, dims: f.dims };
       }
-      const out = await session.run(plain);
-      return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { type: 'float32', data: t.data, dims: t.dims }]));
+      return session.run(plain).then((out) => {
+        const tensors: Record<string, GraphTensor> = {};
+        for (const name in out) tensors[name] = { type: 'float32', data: (out[name] as OutputTensor).data, dims: (out[name] as OutputTensor).dims };
+        return tensors;
+      });
     },
   };
 }
