@@ -14,6 +14,7 @@ import { showCorpus } from './ui/corpus.ts';
 import { SeriesView } from './ui/series.ts';
 import { LoadProgress } from './ui/progress.ts';
 import { randomSeed, readUrlState, withUrlState, type UrlState } from './ui/url-state.ts';
+import { debounced } from './ui/debounce.ts';
 import { trackedFetch } from './net/tracked-fetch.ts';
 import { prepareOffline, registerServiceWorker } from './net/offline.ts';
 
@@ -286,7 +287,10 @@ async function start(): Promise<void> {
   byId('gen-form').addEventListener('submit', () => (userGenerated = true));
   byId('gen-reroll').addEventListener('click', () => (userGenerated = true));
   for (const [, input] of fields) if (input !== select) input.addEventListener('change', saveUrl);
-  prefix.addEventListener('input', saveUrl);
+  // Typing saves the text once it pauses: a replaceState per key would stand between the key and its bars on screen.
+  const saveTyped = debounced(saveUrl, 300);
+  prefix.addEventListener('input', saveTyped);
+  addEventListener('pagehide', saveTyped.flush);
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.example')) {
     button.addEventListener('click', () => {
       prefix.value = button.dataset.text ?? '';

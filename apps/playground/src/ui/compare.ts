@@ -16,7 +16,8 @@ export interface ComparePanel {
 /**
  * Two models' next-token bars for the one text box: each panel is a
  * `NextTokenView` with its own model and cursor (so typing feeds each model
- * only the new characters), loaded through the page's model store.
+ * only the new characters), loaded through the page's model store. A keystroke
+ * updates them after the main bars are on screen, not before.
  */
 export class CompareView {
   readonly #panels: { controls: ComparePanel; view: NextTokenView }[];
@@ -24,7 +25,7 @@ export class CompareView {
 
   constructor(prefix: HTMLInputElement, panels: [ComparePanel, ComparePanel], load: (id: string) => Promise<LoadedModel>) {
     this.#load = load;
-    this.#panels = panels.map((controls) => ({ controls, view: new NextTokenView(prefix, controls.bars, controls.note, controls.summary, controls.error, { measure: false }) }));
+    this.#panels = panels.map((controls) => ({ controls, view: new NextTokenView(prefix, controls.bars, controls.note, controls.summary, controls.error, { measure: false, afterPaint: true }) }));
     for (const panel of this.#panels) panel.controls.picker.addEventListener('change', () => void this.#show(panel));
   }
 

@@ -38,6 +38,16 @@ export function yieldToBrowser(): Promise<void> {
 }
 
 /**
+ * Runs `fn` in a task after the next frame has been painted, so work for views
+ * further down never delays what the current task drew. A hidden tab paints no
+ * frames (its animation frames stall), so there it runs in the next task.
+ */
+export function afterNextPaint(fn: () => void): void {
+  if (document.hidden) setTimeout(fn, 0);
+  else requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
+/**
  * One tab stop for a row of token buttons (roving tabindex): arrow keys, Home
  * and End move focus among the `selector` matches inside `container`, read at
  * each key press so buttons may be appended while it is in use (streamed text).

@@ -2,7 +2,7 @@ import { PrefixCursor, type LanguageModel } from '@seqlm/core/lm';
 import { topTokens } from '../models/top-tokens.ts';
 import { showError } from './errors.ts';
 import { coalesced } from './coalesce.ts';
-import { el, showToken, speakToken } from './dom.ts';
+import { afterNextPaint, el, showToken, speakToken } from './dom.ts';
 
 const TOP_K = 10;
 
@@ -25,9 +25,20 @@ export class NextTokenView {
   #eventTime: number | null = null;
   /** Whether this view sets the page's timing marks (the main bars do; the comparison's do not). */
   readonly #measure: boolean;
+  /** Whether a keystroke's update waits until the main bars are painted (the comparison's bars, further down). */
+  readonly #afterPaint: boolean;
+  #scheduled = false;
 
-  constructor(input: HTMLInputElement, bars: HTMLOListElement, note: HTMLElement, summary: HTMLElement, error: HTMLElement, options: { measure?: boolean } = {}) {
+  constructor(
+    input: HTMLInputElement,
+    bars: HTMLOListElement,
+    note: HTMLElement,
+    summary: HTMLElement,
+    error: HTMLElement,
+    options: { measure?: boolean; afterPaint?: boolean } = {},
+  ) {
     this.#measure = options.measure ?? true;
+    this.#afterPaint = options.afterPaint ?? false;
     this.#input = input;
     this.#bars = bars;
     this.#note = note;
@@ -41,6 +52,17 @@ export class NextTokenView {
     bars.replaceChildren(...this.#rows);
     input.addEventListener('input', (event) => {
       this.#eventTime = event.timeStamp;
+      if (this.#afterPaint) this.#refreshAfterPaint();
+      else void this.refresh();
+    });
+  }
+
+  /** One update after the next frame, however many keys arrive before it. */
+  #refreshAfterPaint(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    afterNextPaint(() => {
+      this.#scheduled = false;
       void this.refresh();
     });
   }
