@@ -50,7 +50,11 @@ export function adaptOrtSession<T>(session: OrtLikeSession<T>, Tensor: OrtLikeTe
     outputNames: session.outputNames,
     run: (feeds, fetches) => {
       const tensors: Record<string, T> = {};
-      for (const [name, f] of Object.entries(feeds)) tensors[name] = new Tensor(f.type, f.data, f.dims);
+      for (const name in feeds) {
+        const f = feeds[name] as GraphFeeds[string];
+        // A state the session returned goes back in as it is (a graph's carried state, once per token).
+        tensors[name] = f instanceof Tensor ? f : new Tensor(f.type, f.data, f.dims);
+      }
       return session.run(tensors, fetches ?? session.outputNames);
     },
   };
@@ -71,6 +75,9 @@ export class GraphPredictor implements Predictor<GraphState | null> {
   readonly normalized = false;
   readonly #session: GraphSession;
   readonly #io: GraphIo;
+  readonly #tokenName: string;
+  readonly #batchFirst: boolean;
+  readonly #stateInputs: readonly string[];
   readonly #tokenType: 'int32' | 'int64';
   readonly #hiddenSize: number;
   readonly #fetches: readonly string[];
@@ -90,6 +97,9 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     }
     this.#session = session;
     this.#io = io;
+    this.#tokenName = io.tokens.name;
+    this.#batchFirst = io.tokens.batchAxis < io.tokens.timeAxis;
+    this.#stateInputs = io.state.map((s) => s.input);
     this.vocabSize = manifest.architecture.vocabSize;
     this.#hiddenSize = manifest.architecture.hiddenSize;
     this.#fetches = [io.logits.name, ...io.state.map((s) => s.output)];
@@ -109,7 +119,11 @@ export class GraphPredictor implements Predictor<GraphState | null> {
 
   // Promise chains rather than async functions on the per-token path: each async frame costs a few µs a token.
   advance(state: GraphState | null, ids: Int32Array): Promise<Prediction<GraphState | null>> {
-    return this.run(ids, state).then((out) => ({ state: out.state, scores: out.logits.subarray((ids.length - 1) * this.vocabSize) }));
+    const T = ids.length;
+    return this.#session.run(this.#feeds(ids, state), this.#fetches).then((outputs) => {
+      const out = this.#read(outputs, T);
+      return { state: out.state, scores: T === 1 ? out.logits : out.logits.subarray((T - 1) * this.vocabSize) };
+    });
   }
 
   /** The first token has no prediction (there is no start token); tokens 2..T come from one run. */
@@ -150,17 +164,18 @@ export class GraphPredictor implements Predictor<GraphState | null> {
    * Only the logits and state are fetched unless `withHidden`: the per-step hidden states are T×H floats to copy out.
    */
   run(ids: Int32Array, state: GraphState | null, withHidden = false): Promise<{ logits: Float32Array; state: GraphState; outputs: Record<string, GraphTensor> }> {
-    const io = this.#io;
+    return this.#session.run(this.#feeds(ids, state), withHidden ? this.#fetchesWithHidden : this.#fetches).then((outputs) => this.#read(outputs, ids.length));
+  }
+
+  /** The feeds of one run: the ids (batch 1) and the carried state, zeros when null. */
+  #feeds(ids: Int32Array, state: GraphState | null): GraphFeeds {
     const T = ids.length;
-    const dims = io.tokens.batchAxis < io.tokens.timeAxis ? [1, T] : [T, 1];
-    const data = this.#tokenType === 'int64' ? BigInt64Array.from(ids, (v) => BigInt(v)) : ids;
-    const feeds: GraphFeeds = { [io.tokens.name]: { type: this.#tokenType, data, dims } };
+    const feeds: GraphFeeds = {};
+    feeds[this.#tokenName] = { type: this.#tokenType, data: this.#tokenType === 'int64' ? BigInt64Array.from(ids, (v) => BigInt(v)) : ids, dims: this.#batchFirst ? [1, T] : [T, 1] };
+    // Each state tensor is a float32 feed as it stands (#read checks what a run returns), so it goes back in unchanged.
     const carried = state ?? this.#zeroState;
-    io.state.forEach((pair, i) => {
-      const t = carried[i] as GraphTensor;
-      feeds[pair.input] = { type: 'float32', data: t.data as Float32Array, dims: t.dims };
-    });
-    return this.#session.run(feeds, withHidden ? this.#fetchesWithHidden : this.#fetches).then((outputs) => this.#read(outputs, T));
+    for (let i = 0; i < this.#stateInputs.length; i++) feeds[this.#stateInputs[i] as string] = carried[i] as GraphFeeds[string];
+    return feeds;
   }
 
   /** The logits `[T, V]` and the next state out of a run's outputs, checked. */
@@ -175,6 +190,7 @@ export class GraphPredictor implements Predictor<GraphState | null> {
     const next = io.state.map((pair) => {
       const t = outputs[pair.output];
       if (t === undefined) throw new SeqlmError('SHAPE_MISMATCH', `the graph returned no "${pair.output}"`);
+      if (t.type !== 'float32' || !(t.data instanceof Float32Array)) throw new SeqlmError('SHAPE_MISMATCH', `expected float32 state from the graph's "${pair.output}", got ${t.type}`);
       return t;
     });
     return { logits: logits.data, state: next, outputs };
