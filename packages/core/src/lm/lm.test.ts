@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SeqlmError } from '../errors/index.ts';
 import { decodeWeights, parseManifest, sha256Hex, type NeuralManifest } from '../manifest/index.ts';
-import { loadNgram, scoreIds } from '../ngram/index.ts';
+import { encodeNgram, loadNgram, ngramManifest, scoreIds, trainNgram } from '../ngram/index.ts';
 import { RnnModel } from '../rnn/index.ts';
 import { generate as generateSteps, logSumExp } from '../sampling/index.ts';
 import { UNK_ID } from '../vocab/index.ts';
@@ -161,6 +161,18 @@ describe('NgramLm', () => {
     expect(score.tokens.filter((t) => t.oov).map((t) => t.token)).toEqual(['z', 'q']);
     expect(Math.abs((score.excludingOov.perplexity as number) / (direct.perplexityExcludingOov as number) - 1)).toBeLessThan(1e-12);
     expect(score.crossEntropy?.bits).toBeCloseTo((score.crossEntropy?.nats as number) / Math.LN2, 12);
+  });
+
+  it('counts a literal <unk> in a word text as OOV, as the encoded text and scoreIds (KenLM) do', async () => {
+    const model = trainNgram([['the', 'time', 'machine', 'the', 'time', 'traveller']], { order: 2, boundaries: false });
+    const bytes = encodeNgram(model);
+    const words = NgramLm.fromBytes('w', ngramManifest(model, bytes, { text: { tokenizer: 'word', normalization: 'raw' } }), bytes);
+    const input = words.encode('the <unk> time zebra');
+    const score = await words.score(input);
+    expect(input.ids[1]).toBe(UNK_ID);
+    expect(score.tokens.filter((t) => t.oov).map((t) => t.token)).toEqual(['<unk>', 'zebra']);
+    expect(score.oov).toBe(input.oov);
+    expect(score.oov).toBe(scoreIds(words.ngram, input.ids).oov);
   });
 
   it('skips only the hash, never the size check, for bytes the caller has already verified', () => {

@@ -55,7 +55,7 @@ export function textScore(input: EncodedText, vocab: Vocab, result: SequenceLogP
   for (let i = 0; i < input.ids.length; i++) {
     const id = input.ids[i] as number;
     const lp = result.logProbs[i] as number;
-    tokens.push({ token: input.tokens[i] as string, id, logProb: Number.isNaN(lp) ? null : lp, oov: id === UNK_ID && !vocab.has(input.tokens[i] as string) });
+    tokens.push({ token: input.tokens[i] as string, id, logProb: Number.isNaN(lp) ? null : lp, oov: id === UNK_ID });
   }
   for (const t of result.trailing) tokens.push({ token: vocab.tokenOf(t.id), id: t.id, logProb: t.logProb, oov: false, trailing: true });
   const all = summarize(tokens.map((t) => t.logProb));
