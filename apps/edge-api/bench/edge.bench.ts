@@ -360,7 +360,7 @@ async function compatibleVsNative(): Promise<BenchRow[]> {
   return rows;
 }
 
-const LAYER_ROUNDS = 9;
+const LAYER_ROUNDS = 15;
 const LAYER_RUNS = 40;
 
 /**
