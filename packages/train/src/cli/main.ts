@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { isSeqlmError } from '@seqlm/core/errors';
 import type { CliIO, Command, OptionSpecs } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
+import { commandsFor, longestMatch } from './commands/registry.ts';
 import { usageError } from './flags.ts';
 import { commandHelp, commandListHelp, PROGRAM } from './help.ts';
 
@@ -26,9 +26,10 @@ export function version(): string {
  * exit code. Never throws: failures become one `seqlm: error: ...` line on
  * stderr (set `SEQLM_DEBUG=1` for the stack).
  */
-export async function main(argv: readonly string[], io: CliIO = processIO(), commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: readonly string[], io: CliIO = processIO(), commands?: readonly Command[]): Promise<number> {
   try {
-    return await dispatch(argv, io, commands);
+    // Only the command that runs is imported (commands/registry.ts), unless the caller passes its own list.
+    return await dispatch(argv, io, commands ?? (await commandsFor(argv)));
   } catch (error) {
     const message = isSeqlmError(error) ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     io.stderr.write(`${PROGRAM}: error: ${oneLine(message)}\n`);
@@ -50,7 +51,7 @@ async function dispatch(argv: readonly string[], io: CliIO, commands: readonly C
   }
   if (first.startsWith('-')) throw usageError(`unknown option ${first} (run "${PROGRAM} --help")`);
 
-  const command = findCommand(argv, commands);
+  const command = longestMatch(argv, commands);
   if (command === undefined) return groupOrUnknown(argv, io, commands);
   const rest = argv.slice(command.name.split(' ').length);
   const end = rest.indexOf('--');
@@ -65,16 +66,6 @@ async function dispatch(argv: readonly string[], io: CliIO, commands: readonly C
 
 function isHelp(arg: string): boolean {
   return arg === '--help' || arg === '-h';
-}
-
-/** The command whose name matches the most leading words of `argv`. */
-function findCommand(argv: readonly string[], commands: readonly Command[]): Command | undefined {
-  let best: Command | undefined;
-  for (const command of commands) {
-    const words = command.name.split(' ');
-    if (words.every((w, i) => argv[i] === w) && words.length > (best?.name.split(' ').length ?? 0)) best = command;
-  }
-  return best;
 }
 
 /** `seqlm corpus` (a group without its subcommand), `seqlm corpus --help`, or an unknown command. */
