@@ -29,7 +29,10 @@ interface TimingRequest {
  * Generation written straight against onnxruntime, as the worker did before
  * core's runtime existed: one prefill run, then a T = 1 run per token with the
  * state carried, each draw by core's sampler (with its log-prob, as the
- * runtime reports it). What `LanguageModel.generate` is compared with.
+ * runtime reports it). What `LanguageModel.generate` is compared with. It
+ * knows the bench model by heart (one-layer GRU, @seqlm/train's tensor names
+ * ids, h0 → logits, hT), as a hand-written loop would; the runtime reads the
+ * same from the manifest's `onnx.io`.
  */
 async function rawOrtGenerate(session: ort.InferenceSession, vocabSize: number, hiddenSize: number, prompt: Int32Array, maxTokens: number, seed: number): Promise<number> {
   const rng = new Rng(seed);
